@@ -1,0 +1,1 @@
+"""The graph model and every access to Neo4j; nothing above this layer opens a session."""

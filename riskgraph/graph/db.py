@@ -1,0 +1,91 @@
+"""Driver, named Cypher queries and batched writes: the only door to Neo4j.
+
+Queries are loaded from ``riskgraph/cypher/<name>.cypher`` by name; values always travel
+as parameters, never spliced into the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
+
+from riskgraph.settings import Settings, get_settings
+
+CYPHER_DIR = Path(__file__).resolve().parent.parent / "cypher"
+
+
+@lru_cache(maxsize=None)
+def cypher(name: str) -> str:
+    """Text of ``cypher/<name>.cypher`` (e.g. ``ingest/merge_firms``)."""
+    path = CYPHER_DIR / f"{name}.cypher"
+    if not path.is_file():
+        raise FileNotFoundError(f"no Cypher query named {name!r} (looked for {path})")
+    return path.read_text(encoding="utf-8")
+
+
+def cypher_statements(name: str) -> list[str]:
+    """The ``;``-separated statements of a multi-statement file, comments dropped."""
+    lines = [ln for ln in cypher(name).splitlines() if not ln.lstrip().startswith("//")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def connect(settings: Settings | None = None) -> Driver:
+    s = settings or get_settings()
+    return GraphDatabase.driver(s.neo4j_uri, auth=(s.neo4j_user, s.neo4j_password.get_secret_value()))
+
+
+@contextmanager
+def session(driver: Driver, settings: Settings | None = None, **kwargs: Any) -> Iterator[Session]:
+    s = settings or get_settings()
+    with driver.session(database=s.neo4j_database, **kwargs) as sess:
+        yield sess
+
+
+def chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def write_batches(
+    sess: Session,
+    query_name: str,
+    rows: Sequence[dict[str, Any]],
+    batch_size: int,
+    on_batch: Callable[[int], None] | None = None,
+    **params: Any,
+) -> None:
+    """Run a named ``UNWIND $rows …`` query over ``rows`` in batches, one transaction each.
+
+    Each batch is idempotent by construction of the queries (MERGE on keys), so a
+    load that dies midway is completed by running it again.
+    """
+    text = cypher(query_name)
+
+    def work(tx: ManagedTransaction, batch: Sequence[dict[str, Any]]) -> None:
+        tx.run(text, rows=list(batch), **params).consume()
+
+    for batch in chunks(rows, batch_size):
+        sess.execute_write(work, batch)
+        if on_batch:
+            on_batch(len(batch))
+
+
+def read_all(sess: Session, query_name: str, **params: Any) -> list[dict[str, Any]]:
+    return sess.execute_read(lambda tx: [r.data() for r in tx.run(cypher(query_name), **params)])
+
+
+def read_single(sess: Session, query_name: str, **params: Any) -> dict[str, Any] | None:
+    def work(tx: ManagedTransaction) -> dict[str, Any] | None:
+        rec = tx.run(cypher(query_name), **params).single()
+        return rec.data() if rec else None
+
+    return sess.execute_read(work)
+
+
+def iter_values(records: Iterable[Any], key: str) -> list[Any]:
+    return [r[key] for r in records]

@@ -1,0 +1,1 @@
+"""Reference code tables and identifier rules (regions, industries, USCC, resident ID, addresses)."""

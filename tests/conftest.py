@@ -1,0 +1,70 @@
+"""Shared fixtures: one real Neo4j server per test session, on its own port and directory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from neo4j import Driver
+
+from riskgraph.graph import db
+from riskgraph.graph.server import Neo4jServer
+from riskgraph.settings import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED_DATA = Path(os.environ.get("RISKGRAPH_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings() -> Iterator[Settings]:
+    """Settings of a dedicated Neo4j instance, started for the session and removed afterwards."""
+    instance = Path(tempfile.mkdtemp(prefix="riskgraph-neo4j-"))
+    port = _free_port()
+    settings = Settings(
+        neo4j_uri=f"bolt://127.0.0.1:{port}",
+        neo4j_bolt_port=port,
+        neo4j_instance_dir=instance,
+        neo4j_password="test-password-1",  # type: ignore[arg-type]
+        neo4j_heap="1g",
+        neo4j_pagecache="512m",
+        person_salt="test-salt",  # type: ignore[arg-type]
+        ingest_batch_size=500,
+    )
+    server = Neo4jServer(settings)
+    server.start()
+    try:
+        yield settings
+    finally:
+        server.stop()
+        shutil.rmtree(instance, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(neo4j_settings: Settings) -> Neo4jServer:
+    return Neo4jServer(neo4j_settings)
+
+
+@pytest.fixture(scope="session")
+def driver(neo4j_settings: Settings) -> Iterator[Driver]:
+    drv = db.connect(neo4j_settings)
+    yield drv
+    drv.close()
+
+
+@pytest.fixture()
+def clean_db(driver: Driver, neo4j_settings: Settings) -> Driver:
+    """The session's database emptied of data (constraints and indexes stay)."""
+    with db.session(driver, neo4j_settings) as sess:
+        sess.run(db.cypher("admin/delete_all")).consume()
+    return driver
