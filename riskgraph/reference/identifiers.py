@@ -28,7 +28,7 @@ def _describe(exc: ValidationError, what: str, expected: str | None) -> str:
     if isinstance(exc, InvalidChecksum):
         return f"{what} check character wrong" + (f" (expected {expected!r})" if expected else "")
     if isinstance(exc, InvalidComponent):
-        return f"{what} has an impossible birth date"
+        return f"{what} has an impossible birth date or a birth place code not in use at that date"
     if isinstance(exc, InvalidFormat):
         return f"{what} has characters not allowed in its positions"
     return f"{what} invalid"

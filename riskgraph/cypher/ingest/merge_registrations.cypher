@@ -1,0 +1,6 @@
+// Links firms to addresses. $rows: [{a: firm fid, b: address aid, rid, props: {since, until}}].
+UNWIND $rows AS row
+MATCH (f:Firm {fid: row.a})
+MATCH (ad:Address {aid: row.b})
+MERGE (f)-[r:REGISTERED_AT {rid: row.rid}]->(ad)
+SET r += row.props

@@ -1,0 +1,1 @@
+"""Files in, validated rows into Neo4j: read → validate (all files, before any write) → load."""
