@@ -37,9 +37,9 @@ def demo(
 
     Example: riskgraph demo --firms 20000
     """
-    from riskgraph.cli import demo_steps
+    from riskgraph.cli.demo_steps import run
 
-    demo_steps.run(data, firms, months, seed)
+    run(data, firms, months, seed)
     if serve_api:
         settings = get_settings()
         typer.echo(f"serving on http://{settings.api_host}:{settings.api_port}/  (Ctrl-C to stop)")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from riskgraph.settings import Settings, get_settings
 CYPHER_DIR = Path(__file__).resolve().parent.parent / "cypher"
 
 
-@lru_cache(maxsize=None)
+@cache
 def cypher(name: str) -> str:
     """Text of ``cypher/<name>.cypher`` (e.g. ``ingest/merge_firms``)."""
     path = CYPHER_DIR / f"{name}.cypher"

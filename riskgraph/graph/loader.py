@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from neo4j import Driver
+from neo4j import Driver, ManagedTransaction
 
 from riskgraph.graph import db
 from riskgraph.settings import Settings
@@ -24,6 +24,33 @@ class GraphLoader:
             return
         with db.session(self.driver, self.settings) as sess:
             db.write_batches(sess, query_name, rows, self.settings.ingest_batch_size, on_batch)
+
+    def write_relationships(self, rel_type: str, create_query: str, rows: Sequence[dict[str, Any]],
+                            on_batch: Callable[[int], None] | None = None) -> None:
+        """Create the relationships whose ``rid`` is not stored yet and update the others.
+
+        Looking ``rid`` up in its index and then using CREATE is faster than MERGE, which
+        must scan the relationships between both endpoints; rows must have unique rids.
+        One loader at a time: two concurrent loads of the same rows could both create them.
+        """
+        suffix = rel_type.lower()
+        exists, update = db.cypher(f"ingest/rel_exists_{suffix}"), db.cypher(f"ingest/rel_update_{suffix}")
+        create = db.cypher(create_query)
+
+        def work(tx: ManagedTransaction, batch: Sequence[dict[str, Any]]) -> None:
+            found = set(tx.run(exists, rids=[r["rid"] for r in batch]).single(strict=True)["found"])
+            stored = [{"rid": r["rid"], "props": r["props"]} for r in batch if r["rid"] in found]
+            new = [r for r in batch if r["rid"] not in found]
+            if stored:
+                tx.run(update, rows=stored).consume()
+            if new:
+                tx.run(create, rows=new).consume()
+
+        with db.session(self.driver, self.settings) as sess:
+            for batch in db.chunks(rows, self.settings.ingest_batch_size):
+                sess.execute_write(work, batch)
+                if on_batch:
+                    on_batch(len(batch))
 
     def existing(self, kind: str, keys: set[str]) -> set[str]:
         """Those of ``keys`` (fid or pid) already in the database."""
@@ -42,6 +69,10 @@ class GraphLoader:
             rec = sess.execute_write(lambda tx: tx.run(db.cypher("ingest/start_run"), run_id=run_id, digest=digest,
                                                        source=source, started=_now()).single())
             return rec["previous"] if rec else None
+
+    def already_loaded(self, digest: str) -> bool:
+        with db.session(self.driver, self.settings) as sess:
+            return db.read_single(sess, "ingest/completed_run", digest=digest) is not None
 
     def finish_run(self, run_id: str, counts: dict[str, int]) -> None:
         with db.session(self.driver, self.settings) as sess:

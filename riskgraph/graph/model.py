@@ -119,7 +119,7 @@ class InterchangeFile:
     key: tuple[str, ...]  # the columns that identify a row; duplicates must agree
     en: str
     zh: str
-    query: str  # name of the Cypher file that writes its rows
+    query: str  # the Cypher file that writes its rows (for relationships: creates the new ones)
     relationship: str | None = None
     refs: dict[str, str] = field(default_factory=dict)  # column -> "firm" | "person" | "party"
 
@@ -137,12 +137,14 @@ FIRMS = InterchangeFile(
     zh="市场主体：企业、个体工商户、农民专业合作社。",
     query="ingest/merge_firms",
     columns=(
-        Column("firm_id", FieldType.FIRM_ID, True, en="USCC, or scheme:id for entities without one", zh="统一社会信用代码"),
+        Column("firm_id", FieldType.FIRM_ID, True, en="USCC, or scheme:id for entities without one",
+               zh="统一社会信用代码"),
         Column("name", FieldType.STRING, True, en="registered name", zh="名称"),
         Column("kind", FieldType.ENUM, True, tuple(EntityKind), en="entity kind", zh="主体类型"),
         Column("status", FieldType.ENUM, True, tuple(FirmStatus), en="registration status", zh="登记状态"),
         Column("registered_capital", FieldType.FLOAT, en="registered capital, 10,000 CNY", zh="注册资本（万元）"),
-        Column("established", FieldType.DATE, True, en="date of establishment", zh="成立日期"),
+        Column("established", FieldType.DATE, en="date of establishment; required for firms with a USCC",
+               zh="成立日期"),
         Column("region", FieldType.REGION, en="GB/T 2260 code; derived from the USCC when empty", zh="行政区划代码"),
         Column("industry", FieldType.INDUSTRY, en="GB/T 4754-2017 code", zh="行业代码"),
         Column("key_area", FieldType.ENUM, choices=tuple(KeyArea), en="key supervision area", zh="重点领域"),
@@ -169,7 +171,7 @@ REGISTRATIONS = InterchangeFile(
     key=("firm_id", "address", "since"),
     en="Registered addresses (住所) of firms over time.",
     zh="企业住所登记（含历史）。",
-    query="ingest/merge_registrations",
+    query="ingest/create_registrations",
     relationship="REGISTERED_AT",
     refs={"firm_id": "firm"},
     columns=(
@@ -186,7 +188,7 @@ SHAREHOLDINGS = InterchangeFile(
     key=("holder_id", "firm_id", "since"),
     en="Shareholders (persons or firms) of firms.",
     zh="股东（自然人或企业）出资。",
-    query="ingest/merge_shareholdings",
+    query="ingest/create_shareholdings",
     relationship="SHAREHOLDER_OF",
     refs={"holder_id": "party", "firm_id": "firm"},
     columns=(
@@ -205,7 +207,7 @@ LEGAL_REPS = InterchangeFile(
     key=("person_id", "firm_id", "since"),
     en="Legal representatives (法定代表人/负责人/经营者).",
     zh="法定代表人。",
-    query="ingest/merge_legal_reps",
+    query="ingest/create_legal_reps",
     relationship="LEGAL_REP_OF",
     refs={"person_id": "person", "firm_id": "firm"},
     columns=(
@@ -221,7 +223,7 @@ OFFICERS = InterchangeFile(
     key=("person_id", "firm_id", "role", "since"),
     en="Directors, supervisors and managers.",
     zh="董事、监事、高级管理人员。",
-    query="ingest/merge_officers",
+    query="ingest/create_officers",
     relationship="OFFICER_OF",
     refs={"person_id": "person", "firm_id": "firm"},
     columns=(
@@ -238,7 +240,7 @@ BRANCHES = InterchangeFile(
     key=("branch_id", "parent_id"),
     en="Branches (分支机构) and their head firm.",
     zh="分支机构与总公司。",
-    query="ingest/merge_branches",
+    query="ingest/create_branches",
     relationship="BRANCH_OF",
     refs={"branch_id": "firm", "parent_id": "firm"},
     columns=(

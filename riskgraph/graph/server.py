@@ -7,6 +7,7 @@ run side by side on different ports.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -224,10 +225,8 @@ def _alive(pid: int) -> bool:
     except (FileNotFoundError, IndexError):
         return False
     if state == "Z":
-        try:
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
         return False
     return True
 

@@ -25,6 +25,7 @@ class PreparedBatch:
     kind: str
     query: str
     rows: list[dict[str, Any]] = field(default_factory=list)
+    relationship: str | None = None  # set for relationship rows: stored ones are updated, new ones created
 
 
 def relationship_id(rel_type: str, a: str, b: str, *extra: Any) -> str:
@@ -75,17 +76,16 @@ class RowPreparer:
 
     def _registrations(self, spec: InterchangeFile, rows: list[ValidRow]) -> list[PreparedBatch]:
         addresses: dict[str, dict[str, Any]] = {}
-        links = []
+        links: dict[str, dict[str, Any]] = {}
         for r in rows:
             v = r.values
             norm = normalise_address(v["address"], v["region"])
             addresses.setdefault(norm.key, {"aid": norm.key, "text": norm.text, "raw": v["address"],
                                             "region": norm.region})
-            links.append({"a": v["firm_id"], "b": norm.key,
-                          "rid": relationship_id("REGISTERED_AT", v["firm_id"], norm.key, v["since"]),
-                          "props": _props(v, ("since", "until"))})
+            rid = relationship_id("REGISTERED_AT", v["firm_id"], norm.key, v["since"])
+            links[rid] = {"a": v["firm_id"], "b": norm.key, "rid": rid, "props": _props(v, ("since", "until"))}
         return [PreparedBatch(spec.kind, "ingest/merge_addresses", list(addresses.values())),
-                PreparedBatch(spec.kind, spec.query, links)]
+                PreparedBatch(spec.kind, spec.query, list(links.values()), "REGISTERED_AT")]
 
     def _relationships(self, spec: InterchangeFile, rows: list[ValidRow]) -> list[PreparedBatch]:
         assert spec.relationship is not None
@@ -99,8 +99,10 @@ class RowPreparer:
             a = self.party(v[start_col], party_type)
             b = v[end_col]
             query = f"{spec.query}_{party_type}" if start_kind == "party" else spec.query
-            batch = by_query.setdefault(query, PreparedBatch(spec.kind, query))
+            batch = by_query.setdefault(query, PreparedBatch(spec.kind, query, relationship=spec.relationship))
             batch.rows.append({"a": a, "b": b, "rid": relationship_id(spec.relationship, a, b, v.get("role"),
                                                                       v.get("since")),
                                "props": _props(v, prop_names)})
+        for batch in by_query.values():
+            batch.rows.sort(key=lambda row: row["a"])  # neighbouring rows touch the same nodes: fewer page faults
         return list(by_query.values())

@@ -35,7 +35,7 @@ class RawFile:
 
 def find_files(directory: Path) -> list[tuple[InterchangeFile, Path]]:
     """The interchange files present in ``directory``, in load order (``<kind>.csv`` or ``.jsonl``)."""
-    found = []
+    found: list[tuple[InterchangeFile, Path]] = []
     for spec in INTERCHANGE_FILES:
         candidates = [p for p in (directory / f"{spec.kind}.csv", directory / f"{spec.kind}.jsonl") if p.is_file()]
         if len(candidates) > 1:

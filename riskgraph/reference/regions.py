@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-
 _PERIOD = re.compile(r"^\[(\d{4})?-(\d{4})?\](.*)$")
 
 

@@ -149,7 +149,8 @@ def test_skip_invalid_loads_the_rest_and_writes_rejects(graph: Driver, neo4j_set
     summary = load_directory(d, graph, neo4j_settings, skip_invalid=True, rejects_path=rejects)
     assert summary.rejected == 2
     assert counts(graph, neo4j_settings)["firms"] == 4
-    rows = list(csv.DictReader(open(rejects, encoding="utf-8")))
+    with open(rejects, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     assert {(r["file"], int(r["line"])) for r in rows} == {("firms.csv", bad), ("legal_reps.csv", orphan)}
     assert all(r["reason"] for r in rows)
 
@@ -194,7 +195,7 @@ def test_load_killed_midway_completes_when_rerun(neo4j_server: Neo4jServer, neo4
     while time.monotonic() < deadline:
         with db.connect(settings) as drv:
             c = counts(drv, settings)
-        if 0 < c["legal_reps"] or 0 < c["persons"] < n:
+        if c["legal_reps"] > 0 or 0 < c["persons"] < n:
             break
         time.sleep(0.05)
     neo4j_server.kill()

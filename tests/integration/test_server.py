@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError
-import pytest
 
 from riskgraph.graph.server import Neo4jServer
 from riskgraph.settings import Settings
@@ -16,6 +16,6 @@ def test_running_server_answers_with_auth_and_refuses_a_second_start(neo4j_serve
     assert status.running and status.port == neo4j_settings.neo4j_bolt_port
     assert neo4j_server.start() is False  # already running: says so, does nothing
     assert neo4j_server.status().pid == status.pid
-    with pytest.raises(AuthError):
-        with GraphDatabase.driver(neo4j_settings.neo4j_uri, auth=("neo4j", "wrong-password")) as drv:
-            drv.verify_connectivity()
+    with pytest.raises(AuthError), GraphDatabase.driver(neo4j_settings.neo4j_uri,
+                                                        auth=("neo4j", "wrong-password")) as drv:
+        drv.verify_connectivity()

@@ -1,6 +1,0 @@
-// Legal representatives. $rows: [{a: person pid, b: firm fid, rid, props: {since, until}}].
-UNWIND $rows AS row
-MATCH (p:Person {pid: row.a})
-MATCH (f:Firm {fid: row.b})
-MERGE (p)-[r:LEGAL_REP_OF {rid: row.rid}]->(f)
-SET r += row.props

@@ -1,6 +1,0 @@
-// Directors, supervisors, managers. $rows: [{a: person pid, b: firm fid, rid, props: {role, since, until}}].
-UNWIND $rows AS row
-MATCH (p:Person {pid: row.a})
-MATCH (f:Firm {fid: row.b})
-MERGE (p)-[r:OFFICER_OF {rid: row.rid}]->(f)
-SET r += row.props

@@ -1,0 +1,172 @@
+"""The projection: the columns the scoring engine computes on, as numpy arrays.
+
+A projection is the graph as it stood at the end of one month, flattened: firms with
+their attributes, the dated events up to that day, the memberships of firms in shared
+connectors (persons in their roles, addresses) and direct firm-to-firm links
+(shareholdings between firms, branches). Relationships not in force at the month's end
+and events after it are already left out by whoever builds it (``graph/projection.py``
+from Neo4j, ``scoring/interchange.py`` from files), so scoring a past month again gives
+the same answer.
+
+Codes are positions in the tuples below; dates are day numbers since 1970-01-01.
+This module only declares the shape; it does no I/O.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+from riskgraph.graph.model import EntityKind, EventKind, FirmStatus, InspectionResult, KeyArea
+
+ENTITY_KINDS: tuple[str, ...] = tuple(k.value for k in EntityKind)
+FIRM_STATUSES: tuple[str, ...] = tuple(s.value for s in FirmStatus)
+KEY_AREAS: tuple[str, ...] = tuple(a.value for a in KeyArea)
+EVENT_KINDS: tuple[str, ...] = tuple(k.value for k in EventKind)
+INSPECTION_RESULTS: tuple[str, ...] = tuple(r.value for r in InspectionResult)
+# A firm's role at a shared connector. Person roles, then the address membership.
+ROLES: tuple[str, ...] = ("legal_rep", "officer", "shareholder", "address")
+CONNECTOR_KINDS: tuple[str, ...] = ("person", "address")
+LINK_KINDS: tuple[str, ...] = ("shareholding", "branch")  # src holds dst / src is a branch of dst
+
+I8 = npt.NDArray[np.int8]
+I32 = npt.NDArray[np.int32]
+I64 = npt.NDArray[np.int64]
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+Strs = npt.NDArray[np.object_]
+
+UNKNOWN_DAY = np.iinfo(np.int32).min
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def month_end(month: str) -> date:
+    """Last day of ``YYYY-MM``; refuses anything else with a message saying the form."""
+    try:
+        year, mon = (int(p) for p in month.split("-"))
+        if len(month) != 7 or not 1 <= mon <= 12:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"month must look like 2026-06 (YYYY-MM), got {month!r}") from None
+    return date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+def day_number(d: date) -> int:
+    return d.toordinal() - _EPOCH
+
+
+def ymd_to_days(ymd: npt.NDArray[np.int64]) -> I32:
+    """Vectorised YYYYMMDD integers to day numbers (Howard Hinnant's days_from_civil)."""
+    ymd = np.asarray(ymd, dtype=np.int64)
+    y = ymd // 10000
+    m = (ymd // 100) % 100
+    d = ymd % 100
+    y = y - (m <= 2)
+    era = np.floor_divide(y, 400)
+    yoe = y - era * 400
+    doy = (153 * (m + np.where(m > 2, -3, 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return (era * 146097 + doe - 719468).astype(np.int32)
+
+
+@dataclass
+class Projection:
+    """The month's graph as columns. Firm indices are positions in ``firm_key``."""
+
+    month: str
+    as_of: int  # day number of the month's last day
+    # firms (n)
+    firm_key: Strs  # fid
+    firm_name: Strs
+    kind: I8  # ENTITY_KINDS
+    status: I8  # FIRM_STATUSES
+    key_area: I8  # KEY_AREAS, -1 none
+    capital: F64  # registered capital, 10,000 CNY; nan unknown
+    established: I32  # day number; UNKNOWN_DAY unknown
+    # events (m), up to as_of
+    ev_firm: I32
+    ev_kind: I8  # EVENT_KINDS
+    ev_day: I32
+    ev_severity: I8  # 0 unknown
+    ev_result: I8  # INSPECTION_RESULTS, -1 none
+    # shared connectors (c): persons and addresses
+    conn_key: Strs  # pid or aid
+    conn_kind: I8  # CONNECTOR_KINDS
+    conn_label: Strs  # masked person name or address text, safe to show
+    # memberships (k): firm `mem_firm` is linked to connector `mem_conn` in role `mem_role`
+    mem_conn: I32
+    mem_firm: I32
+    mem_role: I8  # ROLES
+    mem_ratio: F32  # share ratio for shareholders, nan otherwise/unknown
+    # direct firm-to-firm links (l), in force at as_of
+    link_src: I32
+    link_dst: I32
+    link_kind: I8  # LINK_KINDS
+    link_ratio: F32
+    # opaque node handles for writing results back (Neo4j internal ids), -1 if none
+    firm_node: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # hubs that must not pass risk (set from the exempt-hub list)
+    firm_exempt: Bools = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    conn_exempt: Bools = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    def __post_init__(self) -> None:
+        n, c = len(self.firm_key), len(self.conn_key)
+        if len(self.firm_node) != n:
+            self.firm_node = np.full(n, -1, dtype=np.int64)
+        if len(self.firm_exempt) != n:
+            self.firm_exempt = np.zeros(n, dtype=bool)
+        if len(self.conn_exempt) != c:
+            self.conn_exempt = np.zeros(c, dtype=bool)
+        self.check()
+
+    @property
+    def n_firms(self) -> int:
+        return len(self.firm_key)
+
+    @property
+    def n_connectors(self) -> int:
+        return len(self.conn_key)
+
+    def check(self) -> None:
+        """Refuse arrays that disagree in length or point outside their tables."""
+        n, c = self.n_firms, self.n_connectors
+        groups = {
+            "firm": (n, ("firm_name", "kind", "status", "key_area", "capital", "established")),
+            "event": (len(self.ev_firm), ("ev_kind", "ev_day", "ev_severity", "ev_result")),
+            "connector": (c, ("conn_kind", "conn_label")),
+            "membership": (len(self.mem_conn), ("mem_firm", "mem_role", "mem_ratio")),
+            "link": (len(self.link_src), ("link_dst", "link_kind", "link_ratio")),
+        }
+        for what, (size, names) in groups.items():
+            for name in names:
+                if len(getattr(self, name)) != size:
+                    raise ValueError(f"projection column {name} has {len(getattr(self, name))} rows, "
+                                     f"the {what} table {size}")
+        for name, upper in (("ev_firm", n), ("mem_firm", n), ("link_src", n), ("link_dst", n), ("mem_conn", c)):
+            arr = getattr(self, name)
+            if len(arr) and (arr.min() < 0 or arr.max() >= upper):
+                raise ValueError(f"projection column {name} points outside its table (size {upper})")
+
+    def firm_index(self) -> dict[str, int]:
+        return {str(k): i for i, k in enumerate(self.firm_key)}
+
+
+def code_array(values: list[str | None] | npt.NDArray[np.object_], table: tuple[str, ...],
+               what: str, missing: int = -1) -> I8:
+    """Strings to codes (positions in ``table``); None/empty to ``missing``; unknown refused."""
+    lookup = {v: i for i, v in enumerate(table)}
+    out = np.empty(len(values), dtype=np.int8)
+    for i, v in enumerate(values):
+        if v is None or v == "" or (isinstance(v, float) and np.isnan(v)):
+            out[i] = missing
+            continue
+        code = lookup.get(str(v))
+        if code is None:
+            raise ValueError(f"unknown {what} {v!r}; expected one of {', '.join(table)}")
+        out[i] = code
+    return out
