@@ -67,7 +67,7 @@ def write_batches(
     text = cypher(query_name)
 
     def work(tx: ManagedTransaction, batch: Sequence[dict[str, Any]]) -> None:
-        tx.run(text, rows=list(batch), **params).consume()
+        tx.run(text, {**params, "rows": list(batch)}).consume()
 
     for batch in chunks(rows, batch_size):
         sess.execute_write(work, batch)
@@ -76,12 +76,12 @@ def write_batches(
 
 
 def read_all(sess: Session, query_name: str, **params: Any) -> list[dict[str, Any]]:
-    return sess.execute_read(lambda tx: [r.data() for r in tx.run(cypher(query_name), **params)])
+    return sess.execute_read(lambda tx: [r.data() for r in tx.run(cypher(query_name), params)])
 
 
 def read_single(sess: Session, query_name: str, **params: Any) -> dict[str, Any] | None:
     def work(tx: ManagedTransaction) -> dict[str, Any] | None:
-        rec = tx.run(cypher(query_name), **params).single()
+        rec = tx.run(cypher(query_name), params).single()
         return rec.data() if rec else None
 
     return sess.execute_read(work)

@@ -1,0 +1,103 @@
+"""The HTTP app against the real Neo4j with the example set loaded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from neo4j import Driver
+
+from riskgraph.api.app import create_app
+from riskgraph.graph.schema import apply_schema
+from riskgraph.ingest.load import load_directory
+from riskgraph.settings import Settings
+from tests.conftest import FIXTURES
+
+FIRM = "91440305MA5DABCD1U"
+
+
+@pytest.fixture()
+def client(clean_db: Driver, neo4j_settings: Settings) -> Iterator[TestClient]:
+    apply_schema(clean_db, neo4j_settings)
+    load_directory(FIXTURES / "minimal", clean_db, neo4j_settings)
+    with TestClient(create_app(neo4j_settings)) as c:
+        yield c
+
+
+def test_health_reports_neo4j_up(client: TestClient) -> None:
+    assert client.get("/health").json()["neo4j"] == "up"
+
+
+def test_firm_profile_masks_persons(client: TestClient) -> None:
+    body = client.get(f"/api/v1/firms/{FIRM}").json()
+    assert body["name"] == "深圳市南山示例科技有限公司"
+    assert body["addresses"][0]["text"] == "科技园路1号3楼"
+    assert body["legal_reps"] == [{"pid": body["legal_reps"][0]["pid"], "name": "张*", "id_masked": "440*************12"}]
+    assert "440305199201010012" not in client.get(f"/api/v1/firms/{FIRM}").text
+
+
+def test_unknown_and_malformed_codes(client: TestClient) -> None:
+    unknown = client.get("/api/v1/firms/91440305MA5DABCD7E")
+    assert unknown.status_code == 404 and "91440305MA5DABCD7E" in unknown.json()["detail"]
+    bad = client.get("/api/v1/firms/91440305MA5DABCD7X")
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["path", "fid"]
+
+
+def test_search_and_events(client: TestClient) -> None:
+    hits = client.get("/api/v1/search", params={"q": "食品"}).json()
+    assert [h["fid"] for h in hits] == ["91440305MA5DABCD32"]
+    assert client.get("/api/v1/search", params={"q": FIRM}).json()[0]["fid"] == FIRM
+    events = client.get("/api/v1/firms/91440305MA5DABCD32/events").json()
+    assert [e["kind"] for e in events] == ["penalty", "inspection"]  # newest first
+
+
+def test_network_shows_shared_address_and_people(client: TestClient) -> None:
+    net = client.get(f"/api/v1/network/{FIRM}", params={"depth": 2}).json()
+    ids = {n["id"] for n in net["nodes"]}
+    assert "91440305MA5DABCD2Y" in ids  # subsidiary, branch, same address, same legal representative
+    assert "440305:科技园路1号3楼" in ids
+    types = {(e["type"], e["target"]) for e in net["edges"]}
+    assert ("BRANCH_OF", FIRM) in types
+    holding = next(e for e in net["edges"] if e["type"] == "SHAREHOLDER_OF" and e["source"] == FIRM)
+    assert holding["ratio"] == 1.0
+    small = client.get(f"/api/v1/network/{FIRM}", params={"depth": 2, "max_nodes": 3}).json()
+    assert len(small["nodes"]) <= 4 and small["truncated"]
+
+
+def test_served_over_real_http(clean_db: Driver, neo4j_settings: Settings) -> None:
+    """`riskgraph serve` in its own process, spoken to over a socket."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    apply_schema(clean_db, neo4j_settings)
+    load_directory(FIXTURES / "minimal", clean_db, neo4j_settings)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "RISKGRAPH_NEO4J_URI": neo4j_settings.neo4j_uri,
+           "RISKGRAPH_NEO4J_PASSWORD": neo4j_settings.neo4j_password.get_secret_value(),
+           "RISKGRAPH_PERSON_SALT": neo4j_settings.person_salt.get_secret_value()}
+    proc = subprocess.Popen([sys.executable, "-m", "riskgraph", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=2).json()["neo4j"] == "up":
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the service did not come up"
+            time.sleep(0.2)
+        assert httpx.get(f"{base}/api/v1/firms/{FIRM}").json()["fid"] == FIRM
+        assert httpx.get(f"{base}/openapi.json").json()["info"]["title"] == "riskgraph"
+    finally:
+        proc.terminate()
+        proc.wait(10)
