@@ -33,7 +33,8 @@ def test_firm_profile_masks_persons(client: TestClient) -> None:
     body = client.get(f"/api/v1/firms/{FIRM}").json()
     assert body["name"] == "深圳市南山示例科技有限公司"
     assert body["addresses"][0]["text"] == "科技园路1号3楼"
-    assert body["legal_reps"] == [{"pid": body["legal_reps"][0]["pid"], "name": "张*", "id_masked": "440*************12"}]
+    rep = body["legal_reps"][0]
+    assert body["legal_reps"] == [{"pid": rep["pid"], "name": "张*", "id_masked": "440*************12"}]
     assert "440305199201010012" not in client.get(f"/api/v1/firms/{FIRM}").text
 
 
