@@ -76,8 +76,8 @@ def main() -> None:
 def _plain_merge_baseline(data: Path, driver, settings) -> float:  # type: ignore[no-untyped-def]
     """Rows/s of plain MERGE for legal representatives and officers, after deleting them."""
     preparer = RowPreparer(settings.person_salt.get_secret_value())
-    result = validate_files(read_file(spec, path) for spec, path in find_files(data)
-                            if spec.kind in ("legal_reps", "officers"), known_ids=lambda kind, ids: ids)
+    role_files = [read_file(spec, path) for spec, path in find_files(data) if spec.kind in ("legal_reps", "officers")]
+    result = validate_files(role_files, known_ids=lambda kind, ids: ids)  # their persons and firms are loaded
     batches = [b for vf in result.files for b in preparer.prepare(vf.spec, vf.rows)]
     with db.session(driver, settings) as sess:
         sess.run(db.cypher("bench/delete_person_roles")).consume()
