@@ -17,14 +17,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import fresh_neo4j, generated, peak_rss_mb, save  # noqa: E402
-from riskgraph.graph import db  # noqa: E402
-from riskgraph.graph.loader import GraphLoader  # noqa: E402
-from riskgraph.graph.schema import apply_schema  # noqa: E402
-from riskgraph.ingest.load import load_directory  # noqa: E402
-from riskgraph.ingest.prepare import RowPreparer  # noqa: E402
-from riskgraph.ingest.read import find_files, read_file  # noqa: E402
-from riskgraph.ingest.validate import validate_files  # noqa: E402
+from bench.common import fresh_neo4j, generated, peak_rss_mb, save
+from riskgraph.graph import db
+from riskgraph.graph.loader import GraphLoader
+from riskgraph.graph.schema import apply_schema
+from riskgraph.ingest.load import load_directory
+from riskgraph.ingest.prepare import RowPreparer
+from riskgraph.ingest.read import find_files, read_file
+from riskgraph.ingest.validate import validate_files
 
 RELATIONSHIP_KINDS = ("registrations", "shareholdings", "legal_reps", "officers", "branches")
 
