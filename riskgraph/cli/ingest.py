@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import tempfile
 from pathlib import Path
@@ -14,6 +15,14 @@ from riskgraph.graph import db
 from riskgraph.graph.schema import apply_schema
 from riskgraph.ingest.load import delta_directories, load_directory
 from riskgraph.settings import get_settings
+
+
+def _write_problems(exc: ValidationFailed, path: Path) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["file", "line", "column", "reason", "value"])
+        writer.writerows([p.file, p.line, p.column, p.reason, p.value] for p in exc.problems)
+    return path
 
 
 def schema() -> None:
@@ -31,7 +40,9 @@ def ingest(
     path: Annotated[Path, typer.Argument(help="an interchange directory, or a source file/dir with --format")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="interchange | ftm | bods | icij")] = "interchange",
     skip_invalid: Annotated[bool, typer.Option(help="load valid rows, write rejected ones to --rejects")] = False,
-    rejects: Annotated[Path | None, typer.Option(help="where rejected rows go (default DIR/rejected.csv)")] = None,
+    rejects: Annotated[Path | None, typer.Option(
+        help="where rejected rows go (default DIR/rejected.csv; the full problem list of a refused load "
+             "goes to ./validation-report.csv)")] = None,
     deltas: Annotated[bool, typer.Option(help="also load DIR/deltas/YYYY-MM/ in month order")] = False,
     as_of: Annotated[str | None, typer.Option(help="reject dates after this day (default today)")] = None,
 ) -> None:
@@ -65,5 +76,8 @@ def ingest(
                                          rejects_path=rejects, as_of=day, show_progress=True)
             except ValidationFailed as exc:
                 typer.echo(f"error: {exc}", err=True)
+                if len(exc.problems) > 20:
+                    report = _write_problems(exc, rejects or Path("validation-report.csv"))
+                    typer.echo(f"all {len(exc.problems)} problems are listed in {report}", err=True)
                 raise typer.Exit(1) from exc
             typer.echo("\n".join(summary.lines()))
