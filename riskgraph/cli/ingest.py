@@ -63,10 +63,14 @@ def ingest(
         apply_schema(driver, settings)
         directories = [path]
         if fmt != "interchange":
-            from riskgraph.ingest.adapters import convert
+            from riskgraph.ingest.adapters import ConversionError, convert
 
-            report = convert(fmt, path, Path(tmp))
-            typer.echo(str(report))
+            try:
+                conversion = convert(fmt, path, Path(tmp), today=day)
+            except ConversionError as exc:
+                typer.echo(f"error: {exc}", err=True)
+                raise typer.Exit(1) from exc
+            typer.echo(str(conversion))
             directories = [Path(tmp)]
         elif deltas:
             directories += delta_directories(path)

@@ -17,11 +17,18 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from riskgraph.graph.model import EntityKind, EventKind, FirmStatus, InspectionResult, KeyArea
+from riskgraph.reference.addresses import normalise_address
+from riskgraph.reference.identifiers import person_key
+
+if TYPE_CHECKING:
+    from riskgraph.scoring.config import ExemptHubs
 
 ENTITY_KINDS: tuple[str, ...] = tuple(k.value for k in EntityKind)
 FIRM_STATUSES: tuple[str, ...] = tuple(s.value for s in FirmStatus)
@@ -159,14 +166,25 @@ class Projection:
 def code_array(values: list[str | None] | npt.NDArray[np.object_], table: tuple[str, ...],
                what: str, missing: int = -1) -> I8:
     """Strings to codes (positions in ``table``); None/empty to ``missing``; unknown refused."""
-    lookup = {v: i for i, v in enumerate(table)}
-    out = np.empty(len(values), dtype=np.int8)
-    for i, v in enumerate(values):
-        if v is None or v == "" or (isinstance(v, float) and np.isnan(v)):
-            out[i] = missing
-            continue
-        code = lookup.get(str(v))
-        if code is None:
-            raise ValueError(f"unknown {what} {v!r}; expected one of {', '.join(table)}")
-        out[i] = code
-    return out
+    series = pd.Series(values, dtype=object)
+    blank = series.isna() | (series == "")
+    codes = series.map({v: i for i, v in enumerate(table)})
+    unknown = codes.isna() & ~blank
+    if unknown.any():
+        bad = series[unknown].iloc[0]
+        raise ValueError(f"unknown {what} {bad!r}; expected one of {', '.join(table)}")
+    return np.asarray(codes.fillna(missing).to_numpy(dtype=np.int8), dtype=np.int8)
+
+
+def mark_exempt(p: Projection, hubs: ExemptHubs, salt: str) -> dict[str, int]:
+    """Set the projection's exempt flags from a hub list of raw identifiers; returns counts matched."""
+    firm_keys = set(hubs.firms)
+    person_keys = {person_key(raw, salt) for raw in hubs.persons}
+    # address keys are "region:text"; the region may come from the registration row, so match on the text
+    address_texts = {normalise_address(raw).text for raw in hubs.addresses}
+    p.firm_exempt = np.fromiter((k in firm_keys for k in p.firm_key), dtype=bool, count=p.n_firms)
+    p.conn_exempt = np.fromiter(
+        ((k in person_keys) if kind == 0 else (str(k).split(":", 1)[-1] in address_texts)
+         for k, kind in zip(p.conn_key, p.conn_kind, strict=True)), dtype=bool, count=p.n_connectors)
+    return {"firms": int(p.firm_exempt.sum()), "connectors": int(p.conn_exempt.sum())}
+

@@ -1,0 +1,187 @@
+"""Monthly scoring results in Neo4j: write a run, swap it in atomically, keep history.
+
+Layout: ``(:Firm)-[:RATED]->(:Rating {run_id, month, score, class, reasons, model_version,
+digest, …})``, one ``(:ScoreRun)`` per run and one ``(:ScoreMonth {month, active_run})``
+per month. Readers take a month's ratings through ``active_run``. Writing a month:
+
+1. ratings are created under a new run id, in batches (readers do not see them yet);
+2. one small transaction points the month at the new run (the swap readers see);
+3. the previous run of that month, and any run left half-written by a crash, is
+   deleted in batches afterwards.
+
+So re-running a month replaces it for readers all at once and other months are never
+touched. Each rating carries a SHA-256 digest of its content (fid, month, run,
+model version, score, class, reasons) so that edits made behind the service's back show
+up in :func:`verify_month`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from neo4j import Driver, ManagedTransaction
+
+from riskgraph.graph import db
+from riskgraph.scoring.bulk import paused_gc
+from riskgraph.settings import Settings
+
+WRITE_BATCH = 10_000
+WRITE_THREADS = 2
+_QUIET: dict[str, Any] = {"notifications_disabled_classifications": ["DEPRECATION"]}
+DELETE_BATCH = 20_000
+
+
+def rating_digest(fid: str, month: str, run_id: str, model_version: str, score: float, cls: str,
+                  reasons_json: str, detail_json: str) -> str:
+    text = "\x1f".join((fid, month, run_id, model_version, f"{score:.4f}", cls, reasons_json, detail_json))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def ensure_result_schema(driver: Driver, settings: Settings) -> None:
+    with db.session(driver, settings) as sess:
+        for statement in db.cypher_statements("write/result_schema"):
+            sess.run(statement).consume()
+
+
+@dataclass
+class MonthRatings:
+    """Active ratings of one month."""
+
+    month: str
+    run_id: str | None
+    model_version: str | None
+    fid: list[str]
+    cls: list[str]
+    score: list[float]
+    digest: list[str]
+    reasons: list[str]
+    detail: list[str]
+
+    def by_fid(self) -> dict[str, tuple[str, float]]:
+        return {f: (c, s) for f, c, s in zip(self.fid, self.cls, self.score, strict=True)}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def write_month(driver: Driver, settings: Settings, *, month: str, run_id: str, model_version: str,
+                node: np.ndarray, fid: np.ndarray, score: np.ndarray, own: np.ndarray, received: np.ndarray,
+                cls: list[str], indicator_set: list[str], reasons: list[str], class_counts: dict[str, int],
+                on_batch: Callable[[int], None] | None = None) -> str | None:
+    """Write a month's ratings under ``run_id`` and make them the month's active results.
+
+    Returns the run id that was replaced (already deleted), or None. Column arguments are
+    parallel, one entry per firm; ``reasons`` are JSON texts. Batches go out on
+    ``WRITE_THREADS`` sessions at once (distinct firms: no lock contention).
+    """
+    ensure_result_schema(driver, settings)
+    with paused_gc():
+        return _write_month(driver, settings, month, run_id, model_version, node, fid, score, own, received, cls,
+                            indicator_set, reasons, class_counts, on_batch)
+
+
+def _write_month(driver: Driver, settings: Settings, month: str, run_id: str, model_version: str,
+                 node: np.ndarray, fid: np.ndarray, score: np.ndarray, own: np.ndarray, received: np.ndarray,
+                 cls: list[str], indicator_set: list[str], reasons: list[str], class_counts: dict[str, int],
+                 on_batch: Callable[[int], None] | None) -> str | None:
+    n = len(node)
+    fids = [str(f) for f in fid]
+    scores = np.round(score.astype(np.float64), 4).tolist()
+    own_l = np.round(own.astype(np.float64), 4).tolist()
+    rec_l = np.round(received.astype(np.float64), 6).tolist()
+    details = [f'{{"own":{o},"received":{r},"set":"{s}"}}' for o, r, s in zip(own_l, rec_l, indicator_set,
+                                                                             strict=True)]
+    digests = [rating_digest(fids[i], month, run_id, model_version, scores[i], cls[i], reasons[i], details[i])
+               for i in range(n)]
+    nodes = node.astype(np.int64).tolist()
+    text = db.cypher("write/create_ratings")
+
+    def work(tx: ManagedTransaction, lo: int, hi: int) -> None:
+        tx.run(text, node=nodes[lo:hi], fid=fids[lo:hi], score=scores[lo:hi], cls=cls[lo:hi],
+               reasons=reasons[lo:hi], detail=details[lo:hi], digest=digests[lo:hi], run_id=run_id, month=month,
+               model_version=model_version).consume()
+
+    def write_batch(lo: int) -> int:
+        hi = min(lo + WRITE_BATCH, n)
+        with db.session(driver, settings, **_QUIET) as sess:
+            sess.execute_write(work, lo, hi)
+        if on_batch:
+            on_batch(hi - lo)
+        return hi - lo
+
+    with db.session(driver, settings) as sess:
+        sess.execute_write(lambda tx: tx.run(db.cypher("write/start_score_run"), run_id=run_id, month=month,
+                                             model_version=model_version, started=_now()).consume())
+    with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+        written = sum(pool.map(write_batch, range(0, n, WRITE_BATCH)))
+    assert written == n
+
+    def flip(tx: ManagedTransaction) -> str | None:
+        rec = tx.run(db.cypher("write/activate_score_run"), run_id=run_id, month=month, finished=_now(),
+                     firms=n, class_counts=json.dumps(class_counts)).single()
+        return rec["previous"] if rec else None
+
+    with db.session(driver, settings) as sess:
+        previous = sess.execute_write(flip)
+    delete_stale_runs(driver, settings, month)
+    return previous
+
+
+def _delete_rating_batch(tx: ManagedTransaction, run_id: str) -> int:
+    rec = tx.run(db.cypher("write/delete_rating_batch"), run_id=run_id, limit=DELETE_BATCH).single()
+    return int(rec["deleted"]) if rec else 0
+
+
+def _delete_run(tx: ManagedTransaction, run_id: str) -> None:
+    tx.run(db.cypher("write/delete_score_run"), run_id=run_id).consume()
+
+
+def delete_stale_runs(driver: Driver, settings: Settings, month: str) -> list[str]:
+    """Delete the runs of ``month`` that are not active (superseded, or left by a crash)."""
+    with db.session(driver, settings) as sess:
+        stale = [r["run_id"] for r in db.read_all(sess, "read/result_stale_runs", month=month)]
+        for run_id in stale:
+            while sess.execute_write(_delete_rating_batch, run_id) > 0:
+                pass
+            sess.execute_write(_delete_run, run_id)
+    return stale
+
+
+def read_month(driver: Driver, settings: Settings, month: str) -> MonthRatings:
+    text = db.cypher("read/result_month")
+    with db.session(driver, settings) as sess:
+        # dict(record), not record.data(): the lists hold a value per firm
+        r = sess.execute_read(lambda tx: dict(tx.run(text, month=month).single(strict=True)))
+    return MonthRatings(month, r["run_id"], r["model_version"], r["fid"], r["class"], r["score"], r["digest"],
+                        r["reasons"], r["detail"])
+
+
+def firm_history(driver: Driver, settings: Settings, fid: str) -> list[dict[str, Any]]:
+    with db.session(driver, settings) as sess:
+        rows = db.read_all(sess, "read/result_firm_history", fid=fid)
+    for row in rows:
+        row["reasons"] = json.loads(row["reasons"])
+        row.update(json.loads(row.pop("detail") or "{}"))
+    return rows
+
+
+def list_runs(driver: Driver, settings: Settings) -> list[dict[str, Any]]:
+    with db.session(driver, settings) as sess:
+        return db.read_all(sess, "read/result_runs")
+
+
+def verify_month(driver: Driver, settings: Settings, month: str) -> list[str]:
+    """Fids whose stored rating no longer matches its digest (empty when intact)."""
+    m = read_month(driver, settings, month)
+    if m.run_id is None or m.model_version is None:
+        return []
+    return [f for f, c, s, d, r, x in zip(m.fid, m.cls, m.score, m.digest, m.reasons, m.detail, strict=True)
+            if rating_digest(f, month, m.run_id, m.model_version, float(s), c, r, x) != d]
