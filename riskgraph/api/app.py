@@ -14,9 +14,12 @@ from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from riskgraph import __version__
+from riskgraph.api import ratings
+from riskgraph.api.deps import FirmId
 from riskgraph.graph import db
+from riskgraph.graph.rating_reads import RatingReader
 from riskgraph.graph.reads import GraphReader
-from riskgraph.reference.identifiers import firm_id_problem
+from riskgraph.scoring.config import load_model_config
 from riskgraph.settings import Settings, get_settings
 
 
@@ -67,16 +70,6 @@ def _reader(request: Request) -> GraphReader:
 Reader = Annotated[GraphReader, Depends(_reader)]
 
 
-def _firm_id(fid: Annotated[str, Path(description="USCC or scheme:id")]) -> str:
-    problem = firm_id_problem(fid)
-    if problem:
-        raise HTTPException(status_code=422, detail=[{"loc": ["path", "fid"], "msg": problem, "type": "value_error"}])
-    return fid
-
-
-FirmId = Annotated[str, Depends(_firm_id)]
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -86,6 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.driver = driver
         app.state.settings = settings
         app.state.reader = GraphReader(driver, settings)
+        app.state.ratings = RatingReader(driver, settings)
+        app.state.model = load_model_config()
         yield
         driver.close()
 
@@ -133,4 +128,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(status_code=404, detail=f"no firm, person or address with key {key}")
         return result
 
+    app.include_router(ratings.router)
     return app

@@ -4,6 +4,10 @@
 random non-violator (ties count half): 0.5 is chance. ``precision_at(q)`` is the share of
 violators among the ``q`` highest-scored firms (ties at the cut broken by firm order,
 which is fixed). ``lift`` divides it by the base rate.
+
+A *violation* is what an inspection plan exists to catch: an administrative penalty, a
+listing (abnormal operation, serious dishonesty) or a failed inspection. Neutral records
+(passed inspections, filings, commitments, delistings, registration changes) are not.
 """
 
 from __future__ import annotations
@@ -12,9 +16,18 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy.stats import rankdata
 
 from riskgraph.scoring.projection import F64
+
+VIOLATION_KINDS = frozenset({"penalty", "abnormal_list_in", "dishonest_list_in"})
+FAILED_INSPECTION = frozenset({"fail", "not_found"})
+
+
+def is_violation(kind: pd.Series, result: pd.Series) -> pd.Series:
+    """Which event rows are violations (see the module docstring)."""
+    return kind.isin(VIOLATION_KINDS) | ((kind == "inspection") & result.isin(FAILED_INSPECTION))
 
 
 def auc(score: F64, positive: np.ndarray) -> float:

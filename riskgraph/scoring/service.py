@@ -25,7 +25,7 @@ from riskgraph.graph import results
 from riskgraph.scoring.classify import class_mix
 from riskgraph.scoring.config import CLASS_ORDER, ExemptHubs, ModelConfig, load_exempt_hubs
 from riskgraph.scoring.engine import ScoringResult, score_projection
-from riskgraph.scoring.evaluation import RankingQuality, ranking_quality
+from riskgraph.scoring.evaluation import RankingQuality, is_violation, ranking_quality
 from riskgraph.scoring.interchange import projection_from_interchange
 from riskgraph.scoring.projection import Projection, mark_exempt, month_end
 from riskgraph.settings import Settings
@@ -175,7 +175,8 @@ def evaluate_directory(directory: Path, config: ModelConfig, salt: str, month: s
 
     future = pd.read_csv(truth_dir / "future_events.csv", dtype=str, keep_default_na=False)
     dates = pd.to_datetime(future["date"], format="%Y-%m-%d", errors="coerce")
-    in_window = (dates > pd.Timestamp(end)) & (dates <= pd.Timestamp(horizon_end))
+    in_window = (dates > pd.Timestamp(end)) & (dates <= pd.Timestamp(horizon_end)) & is_violation(
+        future["kind"], future["result"])
     positive = np.isin(p.firm_key, future.loc[in_window, "firm_id"].unique())
 
     def run(model: ModelConfig, exempt: ExemptHubs) -> tuple[ScoringResult, Projection]:

@@ -75,7 +75,7 @@ def generate_dataset(firms: int, seed: int, out: Path, *, months: int = 0, as_of
         raise ValueError("--firms must be at least 100 (planted structures need room)")
     profile = profile or load_profile()
     timeline = Timeline.build(as_of or profile.calendar.default_as_of, months, profile.calendar.event_history_years,
-                              today or dt.date.today())
+                              today or dt.date.today(), profile.calendar.future_months)
     prepare_output(out, force)
     summary = GenerationSummary(firms, seed, timeline.as_of.isoformat(), months, profile.version)
     clock = time.perf_counter()

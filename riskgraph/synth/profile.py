@@ -43,6 +43,7 @@ class Calendar(_Model):
     annual_report_first_year: int
     annual_report_years_shown: Annotated[int, Field(ge=1, le=10)]
     new_firms_per_month: Share
+    future_months: Annotated[int, Field(ge=1, le=36)]
 
 
 class Capital(_Model):

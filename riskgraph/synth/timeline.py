@@ -2,8 +2,8 @@
 
 Dates are handled as whole days since 1970-01-01 in int64 arrays; ``NEVER`` marks an
 open end. The base snapshot holds everything up to ``as_of``; delta month *k* holds what
-happened in that calendar month; the month after the last one holds the future events
-kept as ground truth.
+happened in that calendar month; the ``future_months`` after the last one hold the future
+events kept as ground truth.
 """
 
 from __future__ import annotations
@@ -58,16 +58,18 @@ class Timeline:
     as_of: dt.date
     months: int
     history_years: int
+    future_months: int = 12
 
     @classmethod
-    def build(cls, as_of: dt.date, months: int, history_years: int, today: dt.date) -> Timeline:
+    def build(cls, as_of: dt.date, months: int, history_years: int, today: dt.date,
+              future_months: int = 12) -> Timeline:
         """Check the dates and build the timeline; errors say how to fix the arguments."""
         if as_of != month_end(as_of.year, as_of.month):
             raise ValueError(f"--as-of {as_of.isoformat()} is not a month end; use "
                              f"{month_end(as_of.year, as_of.month).isoformat()}")
         if months < 0:
             raise ValueError("--months must be ≥ 0")
-        tl = cls(as_of, months, history_years)
+        tl = cls(as_of, months, history_years, future_months)
         if tl.last_end > today:
             raise ValueError(f"--as-of {as_of.isoformat()} with --months {months} ends on "
                              f"{tl.last_end.isoformat()}, after today ({today.isoformat()}); "
@@ -81,7 +83,7 @@ class Timeline:
 
     @property
     def future_end(self) -> dt.date:
-        return add_months(self.as_of, self.months + 1)
+        return add_months(self.as_of, self.months + self.future_months)
 
     @property
     def window_start(self) -> dt.date:
