@@ -11,6 +11,7 @@ Run: .venv/bin/python bench/ingest.py [--firms 100000] [--seed 1]
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -36,6 +37,7 @@ def main() -> None:
     args = parser.parse_args()
 
     data = generated(args.firms, args.seed)
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     with fresh_neo4j("ingest") as settings, db.connect(settings) as driver:
         apply_schema(driver, settings)
         first = load_directory(data, driver, settings, show_progress=True)
@@ -50,6 +52,9 @@ def main() -> None:
         first.seconds[k] for k in ("legal_reps", "officers"))
     figures = {
         "firms": args.firms,
+        "ingest_writers": settings.ingest_writers,
+        "batch_size": settings.ingest_batch_size,
+        "load_average_at_start": load_at_start,
         "first_load": {
             "total_s": round(first.elapsed_s, 1),
             "per_kind": {k: {"rows": n, "rows_per_s": round(first.rows_per_second(k))} for k, n in first.rows.items()},

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     person_salt: SecretStr = SecretStr("change-me-in-production")
 
     ingest_batch_size: int = 10_000
+    ingest_writers: int = 2  # write transactions in flight at once during a load
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000

@@ -6,7 +6,9 @@ as parameters, never spliced into the text.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -49,6 +51,51 @@ def session(driver: Driver, settings: Settings | None = None, **kwargs: Any) -> 
 def chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
+
+
+def write_concurrently(
+    driver: Driver,
+    settings: Settings,
+    work: Callable[[ManagedTransaction, Sequence[Any]], None],
+    rows: Sequence[Any],
+    batch_size: int,
+    writers: int,
+    on_batch: Callable[[int], None] | None = None,
+) -> None:
+    """Run ``work`` over ``rows`` in batches, one write transaction each, on ``writers`` sessions at once.
+
+    The server, not the client, bounds a load; a second transaction in flight keeps its
+    other core busy. Batches must not depend on each other (distinct keys); a deadlock
+    between two of them is a transient error that the driver retries.
+    """
+    batches = list(chunks(rows, batch_size))
+    if writers <= 1 or len(batches) <= 1:
+        with session(driver, settings) as sess:
+            for batch in batches:
+                sess.execute_write(work, batch)
+                if on_batch:
+                    on_batch(len(batch))
+        return
+    local = threading.local()
+    sessions: list[Session] = []
+    lock = threading.Lock()
+
+    def run(batch: Sequence[Any]) -> int:
+        if not hasattr(local, "session"):
+            local.session = driver.session(database=settings.neo4j_database)
+            with lock:
+                sessions.append(local.session)
+        local.session.execute_write(work, batch)
+        return len(batch)
+
+    try:
+        with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="neo4j-writer") as pool:
+            for done in pool.map(run, batches):
+                if on_batch:
+                    on_batch(done)
+    finally:
+        for sess in sessions:
+            sess.close()
 
 
 def write_batches(

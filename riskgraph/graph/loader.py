@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -11,6 +12,12 @@ from neo4j import Driver, ManagedTransaction
 
 from riskgraph.graph import db
 from riskgraph.settings import Settings
+
+# Prepared relationship rows come ordered by their start node, so rows sharing a start node
+# fall into the same batch. Batches may run side by side only when no end node is shared
+# widely either: a virtual office at the end of hundreds of REGISTERED_AT rows makes
+# concurrent batches deadlock on it, and the retries cost more than a second writer gains.
+SIDE_BY_SIDE_MAX_SHARED = 50
 
 
 class GraphLoader:
@@ -20,18 +27,22 @@ class GraphLoader:
 
     def write(self, query_name: str, rows: Sequence[dict[str, Any]],
               on_batch: Callable[[int], None] | None = None) -> None:
-        if not rows:
-            return
-        with db.session(self.driver, self.settings) as sess:
-            db.write_batches(sess, query_name, rows, self.settings.ingest_batch_size, on_batch)
+        text = db.cypher(query_name)
+
+        def work(tx: ManagedTransaction, batch: Sequence[dict[str, Any]]) -> None:
+            tx.run(text, rows=list(batch)).consume()
+
+        db.write_concurrently(self.driver, self.settings, work, rows, self.settings.ingest_batch_size,
+                              self.settings.ingest_writers, on_batch)
 
     def write_relationships(self, rel_type: str, create_query: str, rows: Sequence[dict[str, Any]],
                             on_batch: Callable[[int], None] | None = None) -> None:
         """Create the relationships whose ``rid`` is not stored yet and update the others.
 
         Looking ``rid`` up in its index and then using CREATE is faster than MERGE, which
-        must scan the relationships between both endpoints; rows must have unique rids.
-        One loader at a time: two concurrent loads of the same rows could both create them.
+        must scan the relationships between both endpoints; rows must have unique rids, so
+        batches of one load can run side by side. One load at a time: two concurrent loads
+        of the same rows could both create them.
         """
         suffix = rel_type.lower()
         exists, update = db.cypher(f"ingest/rel_exists_{suffix}"), db.cypher(f"ingest/rel_update_{suffix}")
@@ -46,11 +57,9 @@ class GraphLoader:
             if new:
                 tx.run(create, rows=new).consume()
 
-        with db.session(self.driver, self.settings) as sess:
-            for batch in db.chunks(rows, self.settings.ingest_batch_size):
-                sess.execute_write(work, batch)
-                if on_batch:
-                    on_batch(len(batch))
+        writers = self.settings.ingest_writers if widest_end(rows, "b") <= SIDE_BY_SIDE_MAX_SHARED else 1
+        db.write_concurrently(self.driver, self.settings, work, rows, self.settings.ingest_batch_size, writers,
+                              on_batch)
 
     def existing(self, kind: str, keys: set[str]) -> set[str]:
         """Those of ``keys`` (fid or pid) already in the database."""
@@ -82,6 +91,11 @@ class GraphLoader:
     def counts(self) -> dict[str, int]:
         with db.session(self.driver, self.settings) as sess:
             return db.read_single(sess, "read/counts") or {}
+
+
+def widest_end(rows: Sequence[dict[str, Any]], end: str) -> int:
+    """How many rows share the most widely shared node at ``end`` (``a`` or ``b``)."""
+    return max(Counter(r[end] for r in rows).values(), default=0)
 
 
 def _now() -> dt.datetime:

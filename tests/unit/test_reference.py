@@ -76,3 +76,21 @@ def test_different_places_stay_apart() -> None:
 def test_format_document_is_generated_from_the_model() -> None:
     committed = (Path(__file__).resolve().parents[2] / "docs" / "data-format.md").read_text(encoding="utf-8")
     assert committed == render_markdown(), "regenerate: python -m riskgraph.graph.format_doc > docs/data-format.md"
+
+
+def test_person_id_check_agrees_with_stdnum_on_random_numbers() -> None:
+    """The remembered birth-place lookup must accept and refuse exactly what stdnum does."""
+    import random
+
+    from stdnum.cn import ric
+
+    from riskgraph.reference.identifiers import person_id_problem
+
+    rng = random.Random(5)
+    places = ["440305", "110101", "999999", "440300", "510104", "350203", "220581"]
+    for _ in range(3000):
+        body = (rng.choice(places) + str(rng.randint(1930, 2010)) + f"{rng.randint(1, 13):02d}"
+                + f"{rng.randint(1, 31):02d}" + f"{rng.randint(0, 999):03d}")
+        check = ric.calc_check_digit(body + "0") if rng.random() < 0.9 else rng.choice("0123456789X")
+        number = body + check
+        assert (person_id_problem(number) is None) == ric.is_valid(number), number
