@@ -42,7 +42,8 @@ def generate(
 
     DIR/exempt_hubs.yaml: hubs a regulator knows to be risk-neutral (a scoring input).
 
-    DIR/truth/: latent risk, planted structures, the next month's events (never for scoring).
+    DIR/truth/: latent risk, planted structures and the events of the months after the last delta
+    (calendar.future_months of the profile, 12 by default); for judging a scorer, never for scoring.
 
     Example: riskgraph generate --firms 100000 --seed 7 --out data/synth --months 3
     """

@@ -102,7 +102,7 @@ def generate_dataset(firms: int, seed: int, out: Path, *, months: int = 0, as_of
     risk = latent_risk(frame, plan.effect, roles.principal, geo, timeline, profile, streams.rng("risk"))
     step("roles and latent risk")
 
-    ids = firm_ids(frame, geo, seed)
+    ids = firm_ids(frame, geo, streams.rng("firm-ids"))
     namer = FirmNamer(frame, plan, geo, profile, vocab, streams.rng("names"))
     names = namer.initial()
     step("firm ids and names")

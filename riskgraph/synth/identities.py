@@ -26,11 +26,11 @@ from riskgraph.synth.world import PersonPool, Plan
 _REFORM = day(dt.date(2015, 10, 1))  # 三证合一: new registrations get "MA…" organisation codes
 
 
-def firm_ids(frame: FirmFrame, geo: Geography, seed: int) -> np.ndarray:
-    """Unique, valid USCCs (object array)."""
+def firm_ids(frame: FirmFrame, geo: Geography, rng: np.random.Generator) -> np.ndarray:
+    """Unique, valid USCCs (object array); the salt keeps the first firms' codes from looking sequential."""
     index = np.arange(frame.size)
     return uscc_codes(index, KIND_PREFIX[frame.kind], geo.codes[frame.county], frame.established >= _REFORM,
-                      salt=seed % 1_000_003)
+                      salt=int(rng.integers(0, 2**31)))
 
 
 class FirmNamer:

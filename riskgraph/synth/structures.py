@@ -119,6 +119,13 @@ class Planter:
         w = self.geo.weight * self.geo.is_district
         return int(self.rng.choice(self.geo.size, p=w / w.sum())) if w.sum() else self._county()
 
+    def _draw_nearby(self, nearby: np.ndarray, eligible: np.ndarray, k: int) -> np.ndarray:
+        """``k`` eligible candidates, from ``nearby`` first; a small prefecture is topped up from the province."""
+        near = self.candidates.draw_where(nearby & eligible, k)
+        if len(near) == k:
+            return near
+        return np.sort(np.concatenate([near, self.candidates.draw_where(eligible, k - len(near))]))
+
     def _days_ago(self, low_years: float, high_years: float, k: int) -> np.ndarray:
         return self.as_of - (self.rng.uniform(low_years, high_years, k) * _YEAR).astype(np.int64)
 
@@ -264,7 +271,8 @@ class Planter:
             f.established[old] = self._days_ago(spec.old_firm_years_ago[0], spec.old_firm_years_ago[1], 1)
             f.established[firms] = np.sort(self._days_ago(0.1, spec.recent_years, len(firms)))
             controller = int(self._persons(1, county, male_share=0.8)[0])
-            n_nom = int(rng.integers(spec.nominees[0], spec.nominees[1] + 1))
+            # every nominee fronts at least one firm (a nominee without a firm would have no role at all)
+            n_nom = min(int(rng.integers(spec.nominees[0], spec.nominees[1] + 1)), len(firms))
             nominees = self._persons(n_nom, county, male_share=0.5)  # relatives and villagers: same home county
             old_supervisor = int(self._persons(1, county)[0])
             # the controller's own earlier firm: he is its legal rep, owner and director
@@ -355,7 +363,7 @@ class Planter:
             canonical = self.book.canonical(place)
             plan.address[agent] = canonical
             same_pref = self.geo.prefecture[f.county] == self.geo.prefecture[county]
-            hosted = self.candidates.draw_where(same_pref & (f.established >= opened), hub_size(f.n_base, spec.firms))
+            hosted = self._draw_nearby(same_pref, f.established >= opened, hub_size(f.n_base, spec.firms))
             f.county[hosted] = county
             variant = rng.random(len(hosted)) < spec.variant_share
             plan.address[hosted] = [self.book.written(place, bool(v), rng) for v in variant]
@@ -372,8 +380,8 @@ class Planter:
         listed = set(rng.permutation(count)[: round(spec.listed_share * count)].tolist())
         for p in range(count):
             pref = int(self.geo.prefecture[self._county()])
-            firms = self.candidates.draw_where((self.geo.prefecture[f.county] == pref) & (f.established >= since),
-                                               int(rng.integers(spec.firms[0], spec.firms[1] + 1)))
+            firms = self._draw_nearby(self.geo.prefecture[f.county] == pref, f.established >= since,
+                                      int(rng.integers(spec.firms[0], spec.firms[1] + 1)))
             if len(firms) == 0:
                 return
             person = int(self._persons(1, int(f.county[firms[0]]))[0])

@@ -1,4 +1,4 @@
-"""Dates of a generated data set: the base as-of date, the delta months and the future month.
+"""Dates of a generated data set: the base as-of date, the delta months and the future months.
 
 Dates are handled as whole days since 1970-01-01 in int64 arrays; ``NEVER`` marks an
 open end. The base snapshot holds everything up to ``as_of``; delta month *k* holds what

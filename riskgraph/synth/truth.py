@@ -2,7 +2,8 @@
 
 ``truth/`` is for judging a scorer and must never be read by one: each firm's latent
 risk and structure memberships, every planted structure with its members, the events
-of the month after the data set ends, and the parameters that produced it all.
+of the ``calendar.future_months`` months after the last delta month, and the parameters
+that produced it all.
 ``exempt_hubs.yaml`` (top level) is a legitimate input: the hubs a regulator knows to be
 risk-neutral (state-asset holders, registered-agent addresses, known professional nominees).
 """

@@ -3,7 +3,7 @@
 Everything is indexed by integers (firm number, person number); identifiers and text
 are attached only when the world is written. Relationship rows carry ``since`` and
 ``until`` day numbers (``NEVER`` = still open), events a ``date``: the writer cuts the
-base snapshot, the delta months and the future month from these dates alone.
+base snapshot, the delta months and the future months from these dates alone.
 """
 
 from __future__ import annotations
