@@ -6,21 +6,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 JAVA17 := /usr/lib/jvm/java-17-openjdk-amd64
 
-.PHONY: demo test setup system-deps python-deps neo4j-install lint typecheck pytest bench clean stop
+.PHONY: demo test setup system-deps python-deps neo4j-install web-deps lint typecheck pytest bench clean stop
 
 demo: setup
 	$(BIN)/riskgraph demo
 
 test: setup lint typecheck pytest
 
-setup: system-deps python-deps neo4j-install
+setup: system-deps python-deps neo4j-install web-deps
 
-# Java 17 and Maven from Debian when missing (Neo4j 5.26 runs on Java 17 or 21 only).
+# From Debian when missing: Java 17 and Maven (Neo4j 5.26 runs on Java 17 or 21 only), Chromium (the
+# web page's browser tests run it headless), npm (the page's graph library).
 system-deps:
-	@if [ ! -x $(JAVA17)/bin/java ] || ! command -v mvn >/dev/null; then \
-	  echo "installing Java 17 and Maven with apt-get"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null; \
+	@missing=""; \
+	[ -x $(JAVA17)/bin/java ] || missing="$$missing openjdk-17-jdk-headless"; \
+	command -v mvn >/dev/null || missing="$$missing maven"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing with apt-get:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+web-deps:
+	@cd riskgraph/api/web && npm ci --no-audit --no-fund --loglevel=error
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +50,7 @@ pytest:
 	$(BIN)/python -m pytest -q
 
 bench: setup
+	$(BIN)/python bench/generate.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/score.py
 

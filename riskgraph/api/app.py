@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path as PathLib
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from riskgraph import __version__
@@ -129,4 +132,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return result
 
     app.include_router(ratings.router)
+    mount_web_page(app)
     return app
+
+
+WEB_DIR = PathLib(__file__).resolve().parent / "web"
+VENDOR = {"cytoscape.min.js": WEB_DIR / "node_modules" / "cytoscape" / "dist" / "cytoscape.min.js"}
+
+
+def mount_web_page(app: FastAPI) -> None:
+    """The investigators' and analysts' page at ``/``; browser libraries come from npm (``make setup``)."""
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(WEB_DIR / "index.html")
+
+    @app.get("/web/vendor/{name}", include_in_schema=False)
+    def vendor(name: str) -> FileResponse:
+        path = VENDOR.get(name)
+        if path is None or not path.is_file():
+            raise HTTPException(status_code=404, detail=f"{name} is not installed; run: make setup "
+                                                        f"(npm ci in {WEB_DIR})")
+        return FileResponse(path, media_type="text/javascript")
+
+    app.mount("/web", StaticFiles(directory=WEB_DIR, html=False), name="web")

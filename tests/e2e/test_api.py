@@ -13,6 +13,7 @@ from riskgraph.graph.schema import apply_schema
 from riskgraph.ingest.load import load_directory
 from riskgraph.settings import Settings
 from tests.conftest import FIXTURES
+from tests.e2e.service import running_service
 
 FIRM = "91440305MA5DABCD1U"
 
@@ -68,37 +69,13 @@ def test_network_shows_shared_address_and_people(client: TestClient) -> None:
 
 def test_served_over_real_http(clean_db: Driver, neo4j_settings: Settings) -> None:
     """`riskgraph serve` in its own process, spoken to over a socket."""
-    import os
-    import socket
-    import subprocess
-    import sys
-    import time
-
     import httpx
 
     apply_schema(clean_db, neo4j_settings)
     load_directory(FIXTURES / "minimal", clean_db, neo4j_settings)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "RISKGRAPH_NEO4J_URI": neo4j_settings.neo4j_uri,
-           "RISKGRAPH_NEO4J_PASSWORD": neo4j_settings.neo4j_password.get_secret_value(),
-           "RISKGRAPH_PERSON_SALT": neo4j_settings.person_salt.get_secret_value()}
-    proc = subprocess.Popen([sys.executable, "-m", "riskgraph", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).json()["neo4j"] == "up":
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the service did not come up"
-            time.sleep(0.2)
+    with running_service(neo4j_settings) as base:
         assert httpx.get(f"{base}/api/v1/firms/{FIRM}").json()["fid"] == FIRM
         assert httpx.get(f"{base}/openapi.json").json()["info"]["title"] == "riskgraph"
-    finally:
-        proc.terminate()
-        proc.wait(10)
+        page = httpx.get(f"{base}/")
+        assert page.status_code == 200 and "riskgraph" in page.text
+        assert httpx.get(f"{base}/web/vendor/cytoscape.min.js").status_code == 200

@@ -1,0 +1,204 @@
+// The riskgraph page: investigators look up a firm (class, reasons, history, records) and expand
+// its network; analysts see where C and D firms concentrate. Everything comes from /api/v1;
+// the page holds no data of its own. State lives in the URL (?fid=…&lang=…&view=hotspots).
+"use strict";
+
+const TEXT = {
+  zh: {
+    title: "riskgraph 企业信用风险分类", investigate: "主体核查", hotspots: "风险热点", search: "查询",
+    placeholder: "企业名称或统一社会信用代码", reasons: "分类理由", history: "历史分类", network: "关联关系",
+    graphHint: "点击节点展开其关联；企业按风险分类着色。", events: "监管与社会记录", month: "月份",
+    groupBy: "分组", prefecture: "地市", county: "区县", industry: "行业门类", heat: "各地区/行业风险分布",
+    downgrades: "本月降级主体（风险上升）", noRating: "尚未评分", notIntact: "警告：评分记录与其摘要不符，可能被篡改",
+    score: "得分", model: "模型版本", monthOf: "月份", firm: "企业", person: "自然人", address: "住所",
+    noHits: "无匹配主体", key: "代码", label: "名称", firms: "主体数", share: "C+D 占比", before: "上月",
+    after: "本月", date: "日期", kind: "类型", detail: "内容", classes: { A: "A 低风险", B: "B 一般风险",
+      C: "C 较高风险", D: "D 高风险" },
+  },
+  en: {
+    title: "riskgraph enterprise credit-risk classes", investigate: "Investigate", hotspots: "Hotspots",
+    search: "Search", placeholder: "firm name or unified social credit code", reasons: "Why this class",
+    history: "Class history", network: "Related parties", graphHint: "Click a node to expand its links; firms are coloured by class.",
+    events: "Regulatory and social records", month: "Month", groupBy: "Group by", prefecture: "Prefecture",
+    county: "County", industry: "Industry section", heat: "Where the risk is", downgrades: "Downgraded this month",
+    noRating: "not scored yet", notIntact: "Warning: this stored rating does not match its digest (possible tampering)",
+    score: "score", model: "model", monthOf: "month", firm: "firm", person: "person", address: "address",
+    noHits: "no matching firm", key: "code", label: "name", firms: "firms", share: "C+D share", before: "before",
+    after: "after", date: "date", kind: "kind", detail: "detail", classes: { A: "A low", B: "B normal",
+      C: "C elevated", D: "D high" },
+  },
+};
+const COLOURS = { A: "#2e7d32", B: "#1565c0", C: "#ef6c00", D: "#c62828" };
+const params = new URLSearchParams(location.search);
+const state = { lang: params.get("lang") || (navigator.language.startsWith("en") ? "en" : "zh"), graph: null };
+const $ = (id) => document.getElementById(id);
+const t = (key) => TEXT[state.lang][key];
+
+async function api(path, options = {}) {
+  const sep = path.includes("?") ? "&" : "?";
+  const response = await fetch(`/api/v1${path}${sep}lang=${state.lang}`, {
+    headers: { "Content-Type": "application/json" }, ...options });
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response.json();
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v; else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c ?? "")));
+  return node;
+}
+
+function fillTable(table, headers, rows) {
+  table.tHead.replaceChildren(el("tr", {}, ...headers.map((h) => el("th", {}, h))));
+  table.tBodies[0].replaceChildren(...rows.map((cells) => el("tr", {}, ...cells.map((c) =>
+    c instanceof Node ? el("td", {}, c) : el("td", { class: typeof c === "number" ? "num" : "" }, c)))));
+}
+
+function applyLanguage() {
+  document.documentElement.lang = state.lang;
+  document.querySelectorAll("[data-t]").forEach((node) => { node.textContent = t(node.dataset.t); });
+  $("q").placeholder = t("placeholder");
+  $("lang").value = state.lang;
+  $("legend").replaceChildren(...["A", "B", "C", "D"].map((c) =>
+    el("span", {}, el("i", { style: `background:${COLOURS[c]}` }), t("classes")[c])),
+  el("span", {}, el("i", { style: "background:#7e57c2" }), t("person")),
+  el("span", {}, el("i", { style: "background:#8d6e63;border-radius:0" }), t("address")));
+}
+
+// ---------------------------------------------------------------- investigate
+
+async function search(query) {
+  const hits = await api(`/search?q=${encodeURIComponent(query)}`);
+  $("hits").replaceChildren(...(hits.length ? hits.map((h) =>
+    el("li", { onclick: () => openFirm(h.fid) }, `${h.name} · ${h.fid}`)) : [el("li", {}, t("noHits"))]));
+}
+
+async function openFirm(fid) {
+  history.replaceState(null, "", `?fid=${fid}&lang=${state.lang}`);
+  $("hits").replaceChildren();
+  const [profile, rating, past, events] = await Promise.all([
+    api(`/firms/${fid}`), api(`/firms/${fid}/rating`), api(`/firms/${fid}/ratings`), api(`/firms/${fid}/events?limit=50`)]);
+  if (!profile) { $("hits").replaceChildren(el("li", {}, t("noHits"))); return; }
+  $("firm").hidden = false;
+  $("firm-name").textContent = profile.name;
+  $("firm-meta").textContent = [profile.fid, profile.region, profile.industry, profile.status, profile.established,
+    profile.addresses?.[0]?.text].filter(Boolean).join(" · ");
+  const badge = $("badge");
+  badge.className = `badge ${rating ? rating.class : ""}`;
+  badge.textContent = rating ? rating.class : "–";
+  $("rating-meta").replaceChildren(rating
+    ? `${t("monthOf")} ${rating.month} · ${t("score")} ${rating.score.toFixed(1)} · ${t("model")} ${rating.model_version}`
+    : t("noRating"));
+  if (rating && !rating.intact) $("rating-meta").append(el("div", { class: "warn" }, t("notIntact")));
+  $("reasons").replaceChildren(...(rating ? rating.reasons.map((r) => el("li", {}, r.text)) : []));
+  $("history").replaceChildren(...(past || []).map((h) =>
+    el("span", { style: `background:${COLOURS[h.class]}`, title: h.score.toFixed(1) }, `${h.month} ${h.class}`)));
+  fillTable($("events"), [t("date"), t("kind"), t("detail")],
+    (events || []).map((e) => [e.date, e.kind, [e.detail, e.result, e.amount].filter(Boolean).join(" ")]));
+  await drawNetwork(fid);
+  document.body.dataset.ready = "firm";
+}
+
+function nodeStyle() {
+  return [
+    { selector: "node", style: { label: "data(label)", "font-size": 9, "text-wrap": "ellipsis", "text-max-width": 110,
+      "background-color": "data(colour)", width: 18, height: 18, color: "#1f2328" } },
+    { selector: "node[type='person']", style: { shape: "ellipse", width: 12, height: 12 } },
+    { selector: "node[type='address']", style: { shape: "diamond", width: 14, height: 14 } },
+    { selector: "node[?focus]", style: { width: 28, height: 28, "border-width": 3, "border-color": "#1f2328" } },
+    { selector: "edge", style: { width: 1.2, "line-color": "#b0b8c1", "target-arrow-shape": "triangle",
+      "target-arrow-color": "#b0b8c1", "curve-style": "bezier", label: "data(label)", "font-size": 7,
+      color: "#59636e" } },
+    { selector: "edge[?ended]", style: { "line-style": "dashed" } },
+  ];
+}
+
+async function addNeighbourhood(key) {
+  const net = await api(`/network/${encodeURIComponent(key)}?depth=1&max_nodes=80`);
+  if (!net) return;
+  const cy = state.graph;
+  const fresh = net.nodes.filter((n) => cy.getElementById(n.id).empty());
+  const firms = fresh.filter((n) => n.type === "firm").map((n) => n.id);
+  const classes = {};
+  if (firms.length) {
+    const batch = await api("/ratings", { method: "POST", body: JSON.stringify({ fids: firms }) });
+    for (const r of batch.ratings) classes[r.fid] = r.class;
+  }
+  cy.add(fresh.map((n) => ({ group: "nodes", data: { id: n.id, type: n.type, label: n.label || n.id,
+    colour: n.type === "firm" ? (COLOURS[classes[n.id]] || "#9e9e9e") : n.type === "person" ? "#7e57c2" : "#8d6e63" } })));
+  cy.add(net.edges.filter((e) => cy.getElementById(`${e.source}>${e.type}>${e.target}`).empty()).map((e) => ({
+    group: "edges", data: { id: `${e.source}>${e.type}>${e.target}`, source: e.source, target: e.target,
+      label: e.type === "SHAREHOLDER_OF" && e.ratio != null ? `${Math.round(e.ratio * 100)}%` : (e.role || ""),
+      ended: Boolean(e.until) } })));
+  cy.layout({ name: "cose", animate: false, nodeRepulsion: 9000, idealEdgeLength: 70 }).run();
+  $("graph").dataset.nodes = String(cy.nodes().length);
+}
+
+async function drawNetwork(fid) {
+  if (state.graph) state.graph.destroy();
+  state.graph = cytoscape({ container: $("graph"), style: nodeStyle(), wheelSensitivity: 0.3 });
+  await addNeighbourhood(fid);
+  state.graph.getElementById(fid).data("focus", true);
+  state.graph.on("tap", "node", (event) => {
+    const node = event.target;
+    if (node.data("type") === "firm" && event.originalEvent?.detail === 2) openFirm(node.id());
+    else addNeighbourhood(node.id());
+  });
+}
+
+// ---------------------------------------------------------------- hotspots
+
+async function showHotspots() {
+  const months = await api("/months");
+  if (!months.length) return;
+  const select = $("month");
+  if (!select.options.length) select.replaceChildren(...months.map((m) => el("option", { value: m.month }, m.month)));
+  const month = select.value || months[0].month;
+  const current = months.find((m) => m.month === month);
+  $("mix").replaceChildren(...["A", "B", "C", "D"].map((c) => el("div", { style: `border-top:4px solid ${COLOURS[c]}` },
+    t("classes")[c], el("br"), el("b", {}, (current.class_counts[c] || 0).toLocaleString()))));
+  const rows = await api(`/months/${month}/classes?by=${$("by").value}`);
+  rows.sort((a, b) => b.high_risk_share - a.high_risk_share);
+  const max = Math.max(...rows.map((r) => r.high_risk_share), 0.01);
+  fillTable($("heat"), [t("key"), t("label"), t("firms"), "A", "B", "C", "D", t("share")], rows.map((r) => {
+    const cell = el("span", { style: `display:inline-block;min-width:4rem;padding:0 .3rem;` +
+      `background:rgba(198,40,40,${(r.high_risk_share / max).toFixed(2)});color:${r.high_risk_share / max > .5 ? "#fff" : "#1f2328"}` },
+    `${(r.high_risk_share * 100).toFixed(1)}%`);
+    return [r.key, r.label || "", r.firms, r.A, r.B, r.C, r.D, cell];
+  }));
+  const changes = (await api(`/months/${month}/changes?direction=down&limit=50`)) || [];
+  fillTable($("changes"), [t("firm"), t("before"), t("after"), t("score")], changes.map((c) => [
+    el("a", { onclick: () => { switchView("firm"); openFirm(c.fid); } }, `${c.name} · ${c.fid}`),
+    c.before, c.after, c.score_after.toFixed(1)]));
+  document.body.dataset.ready = "hotspots";
+}
+
+function switchView(view) {
+  $("view-firm").hidden = view !== "firm";
+  $("view-hotspots").hidden = view !== "hotspots";
+  $("tab-firm").classList.toggle("active", view === "firm");
+  $("tab-hotspots").classList.toggle("active", view === "hotspots");
+  if (view === "hotspots") showHotspots();
+}
+
+// ---------------------------------------------------------------- start
+
+$("search-form").addEventListener("submit", (e) => { e.preventDefault(); search($("q").value.trim()); });
+$("tab-firm").addEventListener("click", () => switchView("firm"));
+$("tab-hotspots").addEventListener("click", () => switchView("hotspots"));
+$("month").addEventListener("change", showHotspots);
+$("by").addEventListener("change", showHotspots);
+$("lang").addEventListener("change", () => {
+  state.lang = $("lang").value;
+  applyLanguage();
+  const fid = new URLSearchParams(location.search).get("fid");
+  if (!$("view-hotspots").hidden) showHotspots(); else if (fid) openFirm(fid);
+});
+applyLanguage();
+if (params.get("view") === "hotspots") switchView("hotspots");
+else if (params.get("fid")) openFirm(params.get("fid"));
