@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
+from neo4j.exceptions import TransientError
 
 from riskgraph.settings import Settings, get_settings
 
@@ -61,41 +63,61 @@ def write_concurrently(
     batch_size: int,
     writers: int,
     on_batch: Callable[[int], None] | None = None,
-) -> None:
-    """Run ``work`` over ``rows`` in batches, one write transaction each, on ``writers`` sessions at once.
+) -> int:
+    """Run ``work`` over ``rows`` in batches, one write transaction each, ``writers`` at once.
 
     The server, not the client, bounds a load; a second transaction in flight keeps its
-    other core busy. Batches must not depend on each other (distinct keys); a deadlock
-    between two of them is a transient error that the driver retries.
+    other core busy. Batches must not depend on each other (distinct keys). When two of
+    them deadlock (both lock nodes the other needs: hubs, dense nodes) the driver retries
+    the loser, and the rest of the rows go one batch at a time, because on such data the
+    retries cost more than the second lane gains. Returns the deadlocks seen.
     """
     batches = list(chunks(rows, batch_size))
-    if writers <= 1 or len(batches) <= 1:
-        with session(driver, settings) as sess:
-            for batch in batches:
-                sess.execute_write(work, batch)
-                if on_batch:
-                    on_batch(len(batch))
-        return
-    local = threading.local()
-    sessions: list[Session] = []
-    lock = threading.Lock()
+    deadlocks = threading.Event()
+    seen = [0]
 
-    def run(batch: Sequence[Any]) -> int:
-        if not hasattr(local, "session"):
-            local.session = driver.session(database=settings.neo4j_database)
-            with lock:
-                sessions.append(local.session)
-        local.session.execute_write(work, batch)
-        return len(batch)
+    def guarded(tx: ManagedTransaction, batch: Sequence[Any]) -> None:
+        try:
+            work(tx, batch)
+        except TransientError as exc:
+            if exc.code and exc.code.endswith("DeadlockDetected"):
+                seen[0] += 1
+                deadlocks.set()
+            raise
 
-    try:
+    def done(n: int) -> None:
+        if on_batch:
+            on_batch(n)
+
+    pending = iter(batches)
+    if writers > 1 and len(batches) > 1:
         with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="neo4j-writer") as pool:
-            for done in pool.map(run, batches):
-                if on_batch:
-                    on_batch(done)
-    finally:
-        for sess in sessions:
-            sess.close()
+            local = threading.local()
+            opened: list[Session] = []
+
+            def run(batch: Sequence[Any]) -> int:
+                if not hasattr(local, "session"):
+                    local.session = driver.session(database=settings.neo4j_database)
+                    opened.append(local.session)
+                local.session.execute_write(guarded, batch)
+                return len(batch)
+
+            try:
+                in_flight = {pool.submit(run, b) for b in islice(pending, writers)}
+                while in_flight:
+                    finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        done(future.result())
+                        if not deadlocks.is_set():
+                            in_flight |= {pool.submit(run, b) for b in islice(pending, 1)}
+            finally:
+                for sess in opened:
+                    sess.close()
+    with session(driver, settings) as sess:
+        for batch in pending:
+            sess.execute_write(guarded, batch)
+            done(len(batch))
+    return seen[0]
 
 
 def write_batches(

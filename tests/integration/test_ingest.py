@@ -199,7 +199,8 @@ def test_load_killed_midway_completes_when_rerun(neo4j_server: Neo4jServer, neo4
             break
         time.sleep(0.05)
     neo4j_server.kill()
-    worker.join(60)
+    worker.join(120)
+    assert not worker.is_alive(), "the load did not notice that Neo4j died"
     assert failure and isinstance(failure[0], (ServiceUnavailable, SessionExpired, DatabaseUnavailable, OSError))
     neo4j_server.start()
     with db.connect(settings) as drv:
