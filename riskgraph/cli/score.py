@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -18,6 +18,7 @@ from riskgraph.scoring.projection import month_end
 from riskgraph.settings import get_settings
 
 console = Console()
+EVALUATION_WIDTH = 150  # the evaluation tables are wide; wrap them only on wider terminals
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -85,6 +86,8 @@ def score(
     for c in CLASS_ORDER:
         table.add_row(c.value, f"{run.class_counts[c.value]:,}", f"{run.class_mix[c.value]:.1%}")
     console.print(table)
+    if run.class_mix_operating:
+        console.print("firms in operation: " + ", ".join(f"{k} {v:.1%}" for k, v in run.class_mix_operating.items()))
     console.print(f"run {run.run_id}" + (f" replaced {run.replaced_run}" if run.replaced_run else "")
                   + f"; exempt hubs matched: {run.exempt['firms']} firms, {run.exempt['connectors']} persons/addresses")
     console.print("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in run.timings.items() if "." not in k))
@@ -107,47 +110,62 @@ def evaluate(
     config: Annotated[Path | None, typer.Option(help="model file (default: the packaged indicators.yaml)")] = None,
     hubs: Annotated[Path | None, typer.Option(help="exempt-hub list (default: DIR/exempt_hubs.yaml)")] = None,
     out: Annotated[Path | None, typer.Option(help="where to save the figures (default: DIR/evaluation.json)")] = None,
-    planted: Annotated[int, typer.Option(help="first write a planted test registry of this many firms to "
-                                              "DIR")] = 0,
 ) -> None:
-    """AUC and precision at the top 1 % / 5 % for predicting future violations: own attributes only
-    against with propagation (with and without the exempt-hub list). Printed and saved as JSON.
+    """AUC and precision at the top 1 % / 5 % for predicting violations in the next 12 months: own
+    attributes only against with propagation (also without the exempt-hub list and without any hub
+    handling), the truth's latent risk as a yardstick, and a table by planted structure type.
+    Printed and saved as JSON.
 
     Examples:
-      riskgraph evaluate data/demo
-      riskgraph evaluate /tmp/planted --planted 100000
+      riskgraph generate --firms 50000 --seed 3 --months 3 --out /tmp/s3 && riskgraph evaluate /tmp/s3
+      riskgraph evaluate /tmp/s3 --config my-weights.yaml --out /tmp/s3-mine.json
     """
     from riskgraph.scoring import service
-    from riskgraph.scoring.planted import write_planted
 
     settings = get_settings()
     try:
-        if planted:
-            console.print(f"writing a planted registry of {planted:,} firms to {directory}")
-            write_planted(directory, planted)
         model = load_model_config(config)
         with console.status("evaluating") as status:
             result = service.evaluate_directory(directory, model, settings.person_salt.get_secret_value(), month,
                                                 hubs, say=lambda m: status.update(m))
     except (RiskgraphError, ValueError, OSError) as exc:
         raise _fail(exc) from exc
-    table = Table(title=f"{result.firms:,} firms as of {result.month}; {result.violators:,} violate within 12 months "
-                        f"(base rate {result.violators / max(result.firms, 1):.2%})")
+    table = Table(title=f"{result.evaluated:,} firms in operation at the end of {result.month} "
+                        f"({result.firms:,} scored); {result.violators:,} violate within {result.horizon_months} "
+                        f"months (base rate {result.violators / max(result.evaluated, 1):.2%})")
     for col in ("scoring", "AUC", "precision top 1%", "precision top 5%", "lift top 1%", "lift top 5%"):
         table.add_column(col, justify="right")
     for v in result.variants:
-        table.add_row(v.variant, f"{v.auc:.3f}", f"{v.precision_top1:.1%}", f"{v.precision_top5:.1%}",
-                      f"{v.lift_top1:.1f}×", f"{v.lift_top5:.1f}×")
-    console.print(table)
-    if result.by_structure:
-        st = Table(title="planted structures (violators caught in the top 5 %)")
-        for col in ("structure", "firms", "violators", "own only", "with propagation"):
-            st.add_column(col, justify="right")
-        for row in result.by_structure:
-            st.add_row(row["structure"], f"{row['firms']:,}", f"{row['violators']:,}",
-                       f"{row['violators_in_top5_own']:,}", f"{row['violators_in_top5_with_propagation']:,}")
-        console.print(st)
-    console.print("class mix: " + ", ".join(f"{k} {v:.1%}" for k, v in result.class_mix.items()))
+        table.add_row(v.variant + (" (yardstick)" if v.reference else ""), f"{v.auc:.3f}", f"{v.precision_top1:.1%}",
+                      f"{v.precision_top5:.1%}", f"{v.lift_top1:.1f}×", f"{v.lift_top5:.1f}×")
+    wide = Console(width=max(console.width, EVALUATION_WIDTH))
+    wide.print(table)
+    if result.by_structure_type:
+        wide.print(_structure_table(result.by_structure_type))
+    console.print("class mix of the firms in operation: "
+                  + ", ".join(f"{k} {v:.1%}" for k, v in result.class_mix.items()))
     target = out or directory / "evaluation.json"
     target.write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
     console.print(f"saved {target}")
+
+
+def _structure_table(rows: list[dict[str, Any]]) -> Table:
+    st = Table(title="by planted structure type: violators caught in the top 5 % (own only → with propagation; "
+                     "oracle), members flagged there, AUC among the members")
+    for col in ("structure type", "risky", "firms", "violators", "caught", "oracle", "flagged",
+                "flagged, no hub handling", "AUC within"):
+        st.add_column(col, justify="right")
+
+    def pair(row: dict[str, Any], field: str) -> str:
+        a, b = row["own"][field], row["model"][field]
+        if a is None or b is None:
+            return "–"
+        return f"{a:.3f} → {b:.3f}" if isinstance(a, float) else f"{a:,} → {b:,}"
+
+    for row in rows:
+        oracle = row.get("oracle", {}).get("caught_top5")
+        st.add_row(row["structure_type"], "yes" if row["risky"] else "no", f"{row['firms']:,}",
+                   f"{row['violators']:,}", pair(row, "caught_top5"), "–" if oracle is None else f"{oracle:,}",
+                   pair(row, "flagged_top5"), f"{row['no_hub_handling']['flagged_top5']:,}",
+                   pair(row, "auc_within"))
+    return st

@@ -17,7 +17,7 @@ an ingest deletes nodes; the deprecation notice is silenced on these sessions on
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -39,8 +39,11 @@ from riskgraph.scoring.projection import (
     Projection,
     code_array,
     day_number,
+    existing_firms,
+    industry_groups,
     mark_exempt,
     month_end,
+    region_codes,
     ymd_to_days,
 )
 from riskgraph.settings import Settings
@@ -66,14 +69,16 @@ def _index_of(nodes: np.ndarray, wanted: np.ndarray, what: str) -> np.ndarray:
     return pos
 
 
-def _read_all(driver: Driver, settings: Settings, month: str, say: Progress) -> dict[str, dict[str, list[Any]]]:
+def _read_all(driver: Driver, settings: Settings, month: str, kinds: list[str],
+              say: Progress) -> dict[str, dict[str, list[Any]]]:
     end = month_end(month)
 
     def one(name: str) -> tuple[str, dict[str, list[Any]]]:
         text = db.cypher(f"read/projection_{name}")
+        params: dict[str, Any] = {"end": end, "kinds": kinds} if name == "events" else {"end": end}
         with db.session(driver, settings, **quiet_session_kwargs()) as sess:
             # dict(record), not record.data(): data() walks every list element in Python (4× slower here)
-            rec = sess.execute_read(lambda tx: dict(tx.run(text, end=end).single(strict=True)))
+            rec = sess.execute_read(lambda tx: dict(tx.run(text, **params).single(strict=True)))
         say(f"read {name}")
         return name, rec
 
@@ -82,11 +87,16 @@ def _read_all(driver: Driver, settings: Settings, month: str, say: Progress) -> 
 
 
 def read_projection(driver: Driver, settings: Settings, month: str, hubs: ExemptHubs | None = None,
-                    progress: Progress | None = None) -> Projection:
-    """The graph as it stood at the end of ``month`` (YYYY-MM), hubs marked exempt."""
+                    progress: Progress | None = None, event_kinds: Sequence[str] | None = None) -> Projection:
+    """The graph as it stood at the end of ``month`` (YYYY-MM), hubs marked exempt.
+
+    ``event_kinds`` limits the events read to those a model uses (``ModelConfig.event_kinds``):
+    filed annual reports alone are half of all events and no indicator reads them.
+    """
     say = progress or (lambda _msg: None)
     end_day = day_number(month_end(month))
-    r = _read_all(driver, settings, month, say)
+    kinds = [str(k) for k in event_kinds] if event_kinds is not None else list(EVENT_KINDS)
+    r = _read_all(driver, settings, month, kinds, say)
 
     firms = r["firms"]
     raw_nodes = np.asarray(firms["node"], dtype=np.int64)
@@ -170,7 +180,10 @@ def read_projection(driver: Driver, settings: Settings, month: str, hubs: Exempt
         link_kind=np.concatenate([np.zeros(n_sh_f, np.int8), np.ones(n_br, np.int8)]),
         link_ratio=np.concatenate([np.where(ratio_f >= 0, ratio_f, np.nan), np.full(n_br, np.nan)]).astype(np.float32),
         firm_node=node,
+        region=region_codes(firm_col("region", object), firm_col("fid", object)),
+        industry=industry_groups(firm_col("industry", object)),
     )
+    p = existing_firms(p)
     if hubs is not None:
         mark_exempt(p, hubs, settings.person_salt.get_secret_value())
     return p

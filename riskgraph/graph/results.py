@@ -144,11 +144,36 @@ def _delete_run(tx: ManagedTransaction, run_id: str) -> None:
     tx.run(db.cypher("write/delete_score_run"), run_id=run_id).consume()
 
 
+def _rating_nodes(tx: ManagedTransaction, run_id: str) -> list[int]:
+    return list(tx.run(db.cypher("read/result_run_ratings"), run_id=run_id).single(strict=True)["node"])
+
+
+def _delete_ratings_by_id(tx: ManagedTransaction, nodes: list[int]) -> int:
+    rec = tx.run(db.cypher("write/delete_ratings_by_id"), node=nodes).single()
+    return int(rec["deleted"]) if rec else 0
+
+
 def delete_stale_runs(driver: Driver, settings: Settings, month: str) -> list[str]:
-    """Delete the runs of ``month`` that are not active (superseded, or left by a crash)."""
+    """Delete the runs of ``month`` that are not active (superseded, or left by a crash).
+
+    A run's ratings are listed by internal id once, then deleted in batches on ``WRITE_THREADS``
+    sessions at once (distinct ratings of distinct firms: no lock contention); a last pass by
+    run id catches anything the list missed before the run node itself goes.
+    """
     with db.session(driver, settings) as sess:
         stale = [r["run_id"] for r in db.read_all(sess, "read/result_stale_runs", month=month)]
-        for run_id in stale:
+    for run_id in stale:
+        with db.session(driver, settings, **_QUIET) as sess:
+            nodes = sess.execute_read(_rating_nodes, run_id)
+        batches = [nodes[lo:lo + DELETE_BATCH] for lo in range(0, len(nodes), DELETE_BATCH)]
+
+        def delete(batch: list[int]) -> int:
+            with db.session(driver, settings, **_QUIET) as s:
+                return int(s.execute_write(_delete_ratings_by_id, batch))
+
+        with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+            list(pool.map(delete, batches))
+        with db.session(driver, settings) as sess:
             while sess.execute_write(_delete_rating_batch, run_id) > 0:
                 pass
             sess.execute_write(_delete_run, run_id)

@@ -91,7 +91,12 @@ class Scale(_Strict):
 
 
 class Compute(_Strict):
-    """A named computation over the projection and its parameters (see ``indicators.COMPUTE``)."""
+    """A named computation over the projection and its parameters (see ``indicators.COMPUTE``).
+
+    ``results`` narrows inspection events only (other kinds have no result). ``group`` and
+    ``prior`` are for ``peer_rate``: the peer group (county or industry division) and how many
+    firms' worth of the provincial rate a group's own rate is shrunk towards.
+    """
 
     fn: str
     kinds: tuple[EventKind, ...] = ()
@@ -102,6 +107,14 @@ class Compute(_Strict):
     min_recent: int | None = Field(None, ge=1)
     list_in: EventKind | None = None
     list_out: EventKind | None = None
+    group: Literal["region", "industry"] | None = None
+    prior: float = Field(50.0, gt=0)
+
+    @model_validator(mode="after")
+    def _peer_group(self) -> Compute:
+        if self.fn == "peer_rate" and (self.group is None or not self.kinds or self.months is None):
+            raise ValueError("peer_rate needs group (region or industry), kinds and months")
+        return self
 
 
 class Indicator(_Strict):
@@ -255,6 +268,16 @@ class ModelConfig(_Strict):
     @property
     def model_version(self) -> str:
         return f"{self.version}+{self.content_hash[:8]}" if self.content_hash else self.version
+
+    def event_kinds(self) -> tuple[EventKind, ...]:
+        """Event kinds some indicator reads (a projection may leave the others out), plus the list kinds
+        that reasons always read."""
+        kinds: set[EventKind] = {EventKind.ABNORMAL_LIST_IN, EventKind.ABNORMAL_LIST_OUT,
+                                 EventKind.DISHONEST_LIST_IN, EventKind.DISHONEST_LIST_OUT}
+        for ind in self.indicators:
+            kinds.update(ind.compute.kinds)
+            kinds.update(k for k in (ind.compute.list_in, ind.compute.list_out) if k is not None)
+        return tuple(k for k in EventKind if k in kinds)
 
     def indicator(self, indicator_id: str) -> Indicator:
         return next(i for i in self.indicators if i.id == indicator_id)

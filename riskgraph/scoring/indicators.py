@@ -58,7 +58,8 @@ def _event_mask(p: Projection, c: Compute, months: int | None = None, end_offset
     """Events of the given kinds (results, minimum severity) inside the window."""
     mask = np.isin(p.ev_kind, [EVENT_KINDS.index(k) for k in c.kinds])
     if c.results:
-        mask &= np.isin(p.ev_result, [INSPECTION_RESULTS.index(r) for r in c.results])
+        inspection = p.ev_kind == EVENT_KINDS.index("inspection")
+        mask &= ~inspection | np.isin(p.ev_result, [INSPECTION_RESULTS.index(r) for r in c.results])
     if c.severity_min:
         mask &= p.ev_severity >= c.severity_min
     window = months if months is not None else c.months
@@ -174,6 +175,41 @@ def was_on_list(p: Projection, extras: Extras, c: Compute) -> F64:
     if c.months is not None:
         ever &= (p.as_of - last_in) < c.months * DAYS_PER_MONTH
     return (ever & ~listed).astype(np.float64)
+
+
+@_register("in_key_area")
+def in_key_area(p: Projection, extras: Extras, c: Compute) -> F64:
+    """1 for firms in a key supervision area (food, drugs, special equipment …), else 0."""
+    return (p.key_area >= 0).astype(np.float64)
+
+
+@_register("peer_rate")
+def peer_rate(p: Projection, extras: Extras, c: Compute) -> F64:
+    """How often the firm's peers (same county or industry division) have the records, against the province.
+
+    Among firms in operation, the share of the *other* firms of the group with at least
+    one event of ``kinds`` in the window, shrunk towards the provincial share by ``prior``
+    firms' worth of it (small groups say little), divided by the provincial share: 1 is
+    average, 1.5 means half as many again. The firm's own records are left out, so this
+    measures its surroundings only. Firms without a known group get 1.
+    """
+    group = p.region if c.group == "region" else p.industry
+    operating = p.status == FIRM_STATUSES.index("active")
+    has = np.zeros(p.n_firms, dtype=bool)
+    has[p.ev_firm[_event_mask(p, c)]] = True
+    counted = operating & (group >= 0)
+    if not counted.any():
+        return np.ones(p.n_firms, dtype=np.float64)
+    base = float(has[counted].mean())
+    if base <= 0:
+        return np.ones(p.n_firms, dtype=np.float64)
+    codes, inverse = np.unique(group, return_inverse=True)
+    n_g = np.bincount(inverse, weights=counted.astype(np.float64), minlength=len(codes))
+    k_g = np.bincount(inverse, weights=(counted & has).astype(np.float64), minlength=len(codes))
+    own_n = counted.astype(np.float64)
+    own_k = (counted & has).astype(np.float64)
+    rate = (k_g[inverse] - own_k + c.prior * base) / (n_g[inverse] - own_n + c.prior)
+    return np.where(group >= 0, rate / base, 1.0)
 
 
 @_register("propagated")

@@ -15,6 +15,7 @@ This module only declares the shape; it does no I/O.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -117,6 +118,9 @@ class Projection:
     link_ratio: F32
     # opaque node handles for writing results back (Neo4j internal ids), -1 if none
     firm_node: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # peer groups: GB/T 2260 county code as a number, GB/T 4754 division as a group number; -1 unknown
+    region: I32 = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    industry: I32 = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     # hubs that must not pass risk (set from the exempt-hub list)
     firm_exempt: Bools = field(default_factory=lambda: np.zeros(0, dtype=bool))
     conn_exempt: Bools = field(default_factory=lambda: np.zeros(0, dtype=bool))
@@ -125,6 +129,10 @@ class Projection:
         n, c = len(self.firm_key), len(self.conn_key)
         if len(self.firm_node) != n:
             self.firm_node = np.full(n, -1, dtype=np.int64)
+        if len(self.region) != n:
+            self.region = np.full(n, -1, dtype=np.int32)
+        if len(self.industry) != n:
+            self.industry = np.full(n, -1, dtype=np.int32)
         if len(self.firm_exempt) != n:
             self.firm_exempt = np.zeros(n, dtype=bool)
         if len(self.conn_exempt) != c:
@@ -163,6 +171,39 @@ class Projection:
         return {str(k): i for i, k in enumerate(self.firm_key)}
 
 
+def existing_firms(p: Projection) -> Projection:
+    """The projection without firms established after its month end (and their records).
+
+    The graph holds the latest state; re-scoring an earlier month after later deltas were
+    loaded must not rate firms that did not exist yet.
+    """
+    keep = (p.established == UNKNOWN_DAY) | (p.established <= p.as_of)
+    if keep.all():
+        return p
+    new_index = np.cumsum(keep, dtype=np.int64) - 1
+    ev = keep[p.ev_firm]
+    mem = keep[p.mem_firm]
+    link = keep[p.link_src] & keep[p.link_dst]
+
+    def firms(a: np.ndarray) -> np.ndarray:
+        return a[keep]
+
+    return Projection(
+        month=p.month, as_of=p.as_of,
+        firm_key=firms(p.firm_key), firm_name=firms(p.firm_name), kind=firms(p.kind), status=firms(p.status),
+        key_area=firms(p.key_area), capital=firms(p.capital), established=firms(p.established),
+        ev_firm=new_index[p.ev_firm[ev]].astype(np.int32), ev_kind=p.ev_kind[ev], ev_day=p.ev_day[ev],
+        ev_severity=p.ev_severity[ev], ev_result=p.ev_result[ev],
+        conn_key=p.conn_key, conn_kind=p.conn_kind, conn_label=p.conn_label,
+        mem_conn=p.mem_conn[mem], mem_firm=new_index[p.mem_firm[mem]].astype(np.int32), mem_role=p.mem_role[mem],
+        mem_ratio=p.mem_ratio[mem],
+        link_src=new_index[p.link_src[link]].astype(np.int32), link_dst=new_index[p.link_dst[link]].astype(np.int32),
+        link_kind=p.link_kind[link], link_ratio=p.link_ratio[link],
+        firm_node=firms(p.firm_node), region=firms(p.region), industry=firms(p.industry),
+        firm_exempt=firms(p.firm_exempt), conn_exempt=p.conn_exempt,
+    )
+
+
 def code_array(values: list[str | None] | npt.NDArray[np.object_], table: tuple[str, ...],
                what: str, missing: int = -1) -> I8:
     """Strings to codes (positions in ``table``); None/empty to ``missing``; unknown refused."""
@@ -174,6 +215,38 @@ def code_array(values: list[str | None] | npt.NDArray[np.object_], table: tuple[
         bad = series[unknown].iloc[0]
         raise ValueError(f"unknown {what} {bad!r}; expected one of {', '.join(table)}")
     return np.asarray(codes.fillna(missing).to_numpy(dtype=np.int8), dtype=np.int8)
+
+
+def _coded(text: pd.Series, code: Callable[[str], int]) -> I32:
+    """Apply ``code`` to each distinct value only (a million rows hold a few hundred values)."""
+    positions, uniques = pd.factorize(text, use_na_sentinel=False)
+    table = np.array([code(str(u)) for u in uniques], dtype=np.int32)
+    return table[positions] if len(table) else np.zeros(0, dtype=np.int32)
+
+
+def _region_number(text: str) -> int:
+    return int(text) if len(text) == 6 and text.isdigit() else -1
+
+
+def _division_number(text: str) -> int:
+    ok = len(text) == 3 and "A" <= text[0] <= "T" and text[1:].isdigit()
+    return (ord(text[0]) - ord("A")) * 100 + int(text[1:]) if ok else -1
+
+
+def region_codes(region: npt.NDArray[np.object_], firm_key: npt.NDArray[np.object_]) -> I32:
+    """GB/T 2260 codes as numbers; a blank region is taken from a USCC's characters 3–8; else -1."""
+    reg = pd.Series(region, dtype=object).fillna("")
+    blank = (reg == "").to_numpy()
+    if blank.any():
+        keys = pd.Series(firm_key[blank], dtype=object).astype(str)
+        uscc = (keys.str.len() == 18) & ~keys.str.contains(":", regex=False)
+        reg[blank] = keys.str.slice(2, 8).where(uscc, "").to_numpy()
+    return _coded(reg, _region_number)
+
+
+def industry_groups(industry: npt.NDArray[np.object_]) -> I32:
+    """GB/T 4754 division (section letter + 2 digits, e.g. ``C13``) as a number: letter × 100 + division; -1."""
+    return _coded(pd.Series(industry, dtype=object).fillna("").astype(str).str.slice(0, 3), _division_number)
 
 
 def mark_exempt(p: Projection, hubs: ExemptHubs, salt: str) -> dict[str, int]:

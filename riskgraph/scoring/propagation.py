@@ -167,6 +167,9 @@ class Operator:
     perm: np.ndarray
     inv: np.ndarray
     scale: F64  # per firm (original order): inbound scaling
+    round_trip: F64  # per entry (i, j) of ``pairs``: A_ij · A_ji, the weight of i → j → i (0 without a reverse)
+    echo: list[sp.csr_matrix]  # A ∘ B^k for k = 1, 2, … (see ``_non_backtracking``), made for the configured hops
+    returned: list[F64]  # rowsum(B^k) for k = 1, 2, …
     memberships: Memberships
     links: DirectLinks
     unscaled_pairs: int
@@ -213,7 +216,43 @@ def build_operator(p: Projection, cfg: Propagation, reorder: bool = True) -> Ope
     h_in_p = (sp.diags(scale * alpha) @ h_in).tocsr()[perm]
     h_out_p = h_out.tocsc()[:, perm].tocsr()
     h_self_p = (h_self * scale * alpha)[perm]
-    return Operator(op_p, h_in_p, h_out_p, h_self_p, perm, inv, scale, mem, links, int(op.nnz), len(agg))
+    b = round_trips(op_p)
+    echo, returned = echo_terms(op_p, b, cfg.hops)
+    return Operator(op_p, h_in_p, h_out_p, h_self_p, perm, inv, scale, b, echo, returned, mem, links, int(op.nnz),
+                    len(agg))
+
+
+NEGLIGIBLE = 1e-16  # echo terms whose weight falls below this (relative) are dropped
+
+
+def echo_terms(op: sp.csr_matrix, b: F64, hops: int) -> tuple[list[sp.csr_matrix], list[F64]]:
+    """``A ∘ B^k`` and ``rowsum(B^k)`` for the ``k = 1 … hops // 2`` that are not negligible (``B_ij = A_ij A_ji``)."""
+    b_max = float(b.max()) if len(b) else 0.0
+    if b_max <= 0:
+        return [], []
+    useful = int(np.ceil(np.log(NEGLIGIBLE) / np.log(b_max))) if b_max < 1 else hops
+    echo, returned = [], []
+    bk = b
+    ones = np.ones(op.shape[0])
+    for k in range(1, min(hops // 2, useful) + 1):
+        if k > 1:
+            bk = bk * b
+        echo.append(sp.csr_matrix((op.data * bk, op.indices, op.indptr), shape=op.shape))
+        returned.append(sp.csr_matrix((bk, op.indices, op.indptr), shape=op.shape) @ ones)
+    return echo, returned
+
+
+def round_trips(op: sp.csr_matrix) -> F64:
+    """Per stored entry (i, j): ``A_ij · A_ji`` (0 where the reverse entry is absent). Indices must be sorted."""
+    n = op.shape[0]
+    indptr, indices, data = op.indptr, op.indices, op.data
+    if len(data) == 0:
+        return np.zeros(0)
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    keys = rows * n + indices
+    rev_keys = indices.astype(np.int64) * n + rows
+    pos = np.minimum(np.searchsorted(keys, rev_keys), len(keys) - 1)
+    return np.where(keys[pos] == rev_keys, data * data[pos], 0.0)
 
 
 def propagate_risk(p: Projection, emission: F64, cfg: Propagation, reorder: bool = True) -> PropagationResult:
@@ -233,42 +272,46 @@ def propagate_risk(p: Projection, emission: F64, cfg: Propagation, reorder: bool
 
 def non_backtracking(o: Operator, emission: F64, hops: int, tol: float) -> tuple[F64, int, bool]:
     """Received risk per firm (original order) after at most ``hops`` non-backtracking hops."""
-    received, iterations, converged = _non_backtracking(o.pairs, o.agg_in, o.agg_out, o.agg_self,
+    if hops // 2 > len(o.echo):  # more hops than the operator was made for: make the extra echo terms once
+        o.echo, o.returned = echo_terms(o.pairs, o.round_trip, hops)
+    received, iterations, converged = _non_backtracking(o.pairs, o.echo, o.returned, o.agg_in, o.agg_out, o.agg_self,
                                                         emission[o.perm].astype(np.float64), hops, tol)
     return received[o.inv], iterations, converged
 
 
-def _non_backtracking(op: sp.csr_matrix, h_in: sp.csr_matrix, h_out: sp.csr_matrix, h_self: F64, e: F64,
-                      hops: int, tol: float) -> tuple[F64, int, bool]:
-    """Iterate firm-level non-backtracking messages; ``op`` already holds decay and scaling.
+def _non_backtracking(op: sp.csr_matrix, echo: list[sp.csr_matrix], returned: list[F64], h_in: sp.csr_matrix,
+                      h_out: sp.csr_matrix, h_self: F64, e: F64, hops: int, tol: float) -> tuple[F64, int, bool]:
+    """Firm-level non-backtracking walks, computed with sparse products only; ``op`` holds decay and scaling.
 
-    ``m[k]`` is the message on entry ``k`` of ``op`` (row = receiver ``i``, column = source
-    ``j``): ``op_ij · (e_j + R_j − m[rev k])`` where ``rev k`` is the entry (``j``, ``i``), i.e. what
-    ``j`` got from ``i``. ``R`` sums incoming messages plus the aggregate-connector part.
+    The message from ``j`` to ``i`` at hop ``t`` is ``m_ji(t) = A_ij (out_j(t−1) − m_ij(t−1))`` with
+    ``out = e + R`` and ``R_i(t) = Σ_j m_ji(t)`` (plus the aggregate-connector part): everything ``j``
+    holds except what came from ``i``. Unrolled with ``B_ij = A_ij A_ji``, the messages never need
+    to be stored:
+
+        R(t) = Σ_k≥0 (A ∘ B^k) out(t−1−2k) − Σ_k≥1 rowsum(B^k) ⊙ out(t−2k)     (out(s) = 0 for s < 0)
+
+    The ``k = 0`` term is the plain product ``A · out``; the others (``echo``, ``returned``) take out
+    what went ``i → j → i`` (and back again …). They shrink like ``max(B)^k`` (≤ 0.25ᵏ with decay
+    0.5), so the negligible ones are not made at all. With the default four hops this is six
+    compiled CSR products against the power iteration's four.
     """
     n = len(e)
-    indptr, indices, data = op.indptr, op.indices, op.data
-    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
-    keys = rows * n + indices
-    rev_keys = indices.astype(np.int64) * n + rows
-    pos = np.searchsorted(keys, rev_keys)
-    pos = np.minimum(pos, max(len(keys) - 1, 0))
-    has_rev = keys[pos] == rev_keys if len(keys) else np.zeros(0, dtype=bool)
-    rev = np.where(has_rev, pos, len(keys))  # points at a trailing zero when there is no reverse entry
-    m = np.zeros(len(keys) + 1)
+    outs: list[F64] = []
     received = np.zeros(n)
     use_agg = h_in.shape[1] > 0
     for it in range(1, hops + 1):
         out = e + received
-        m_new = np.empty_like(m)
-        m_new[:-1] = data * (out[indices] - m[rev])
-        m_new[-1] = 0.0
-        new: F64 = np.bincount(rows, weights=m_new[:-1], minlength=n).astype(np.float64) if len(rows) \
-            else np.zeros(n)
+        outs.append(out)  # outs[s] = out(s)
+        new: F64 = op @ out
+        for k in range(1, len(echo) + 1):
+            if it - 1 - 2 * k >= 0:
+                new += echo[k - 1] @ outs[it - 1 - 2 * k]
+            if it - 2 * k >= 0:
+                new -= returned[k - 1] * outs[it - 2 * k]
         if use_agg:
             new += h_in @ (h_out @ out) - h_self * out
         delta = float(np.max(np.abs(new - received))) if n else 0.0
-        received, m = new, m_new
+        received = new
         if delta < tol:
             return received, it, True
     return received, hops, False

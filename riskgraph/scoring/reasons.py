@@ -2,7 +2,8 @@
 
 A reason is a plain JSON-able dict with a ``type``:
 
-* ``indicator`` — an own indicator that moved the score: ``id``, ``value``, ``points``;
+* ``indicator`` — an own indicator that moved the score: ``id``, ``value``, ``points`` (up to
+  three, those giving the firm at least ``MIN_INDICATOR_POINTS`` more than the typical firm);
 * ``rule`` — a hard rule that applies: ``id``, ``min_class``;
 * ``connector`` — a shared person or address that carried risk: ``via`` (person/address),
   ``role`` (the firm's role there), ``label`` (masked name or address text), ``key``,
@@ -15,7 +16,8 @@ A reason is a plain JSON-able dict with a ``type``:
 
 Persons appear only by their masked name (the projection never holds more). The
 texts are produced by :func:`render_reason` from the structure, so stored reasons can be
-shown in either language later.
+shown in either language later. Reasons stored under an earlier model version whose
+indicators or rules have since been renamed still render (naming the indicator id).
 """
 
 from __future__ import annotations
@@ -67,7 +69,10 @@ def build_reasons(p: Projection, config: ModelConfig, raw: F64, points: F64, cls
     prop_cols = [k for k, ind in enumerate(indicators) if ind.compute.fn == "propagated"]
     own_points = points.copy()
     own_points[:, prop_cols] = 0.0
-    top = np.argsort(-own_points, axis=1)[:, :MAX_INDICATOR_REASONS]
+    # an indicator is a reason when it gives the firm more points than it gives a typical firm
+    excess = own_points - typical_points(own_points)
+    top = np.argsort(-excess, axis=1)[:, :MAX_INDICATOR_REASONS]
+    top_excess = np.take_along_axis(excess, top, axis=1)
     top_pts = np.take_along_axis(own_points, top, axis=1)
     top_raw = np.take_along_axis(raw, top, axis=1)
     heads = [_JSON.encode({"type": "indicator", "id": ind.id})[:-1] + ',"value":' for ind in indicators]
@@ -83,7 +88,7 @@ def build_reasons(p: Projection, config: ModelConfig, raw: F64, points: F64, cls
     top_ids = top.tolist()
     top_points = np.round(top_pts, 1).tolist()
     top_values = np.round(top_raw, 2).tolist()
-    shown = (top_pts >= MIN_INDICATOR_POINTS).sum(axis=1).tolist()  # points are sorted: a prefix is shown
+    shown = (top_excess >= MIN_INDICATOR_POINTS).sum(axis=1).tolist()  # sorted: a prefix is shown
     out: list[str] = []
     for i in range(n):
         parts = rule_parts.get(i) or []
@@ -96,6 +101,18 @@ def build_reasons(p: Projection, config: ModelConfig, raw: F64, points: F64, cls
             parts = [*parts, *(_JSON.encode(r) for r in more)]
         out.append("[" + ",".join(parts) + "]" if parts else CLEAN)
     return out
+
+
+def typical_points(points: F64, sample: int = 100_000) -> F64:
+    """Per indicator, the median points over firms (a fixed stride sample above ``sample`` firms).
+
+    Base attributes such as age or the county's record rate give most firms some points;
+    a reason names what sets a firm apart, so it counts only what exceeds the typical firm.
+    """
+    if len(points) == 0:
+        return np.zeros(points.shape[1])
+    step = max(1, len(points) // sample)
+    return np.asarray(np.median(points[::step], axis=0), dtype=np.float64)
 
 
 def decode_reasons(texts: list[str]) -> list[list[Reason]]:
@@ -187,12 +204,15 @@ def _fmt_examples(examples: list[dict[str, Any]], lang: str) -> str:
     return ("：" + "、".join(items)) if lang == "zh" else (": " + "; ".join(items))
 
 
-def _class_phrase(classes: dict[str, int], lang: str) -> str:
+def _class_phrase(classes: dict[str, int], lang: str, continues: bool = False) -> str:
+    """", 3 of them class D"; ``continues`` when a "of them" clause came just before (said once)."""
     parts = [(c, classes[c]) for c in ("D", "C") if classes.get(c)]
     if not parts:
         return ""
     if lang == "zh":
-        return "，其中" + "、".join(f"{c} 类 {k} 户" for c, k in parts)
+        return ("，" if continues else "，其中 ") + "、".join(f"{c} 类 {k} 户" for c, k in parts)
+    if continues:
+        return ", " + " and ".join(f"{k} class {c}" for c, k in parts)
     return ", " + " and ".join(f"{k} of them class {c}" for c, k in parts)
 
 
@@ -205,9 +225,17 @@ def render_reason(reason: Reason, config: ModelConfig, lang: str = "zh") -> str:
     if t == "clean":
         return "无不良记录，基础属性风险低" if zh else "no adverse records; low base-attribute risk"
     if t == "rule":
-        rule = next(r for r in config.hard_rules if r.id == reason["id"])
+        rule = next((r for r in config.hard_rules if r.id == reason["id"]), None)
+        if rule is None:  # stored under a model version that had this rule
+            return (f"硬性规则 {reason['id']}：至少 {reason['min_class']} 类" if zh
+                    else f"hard rule {reason['id']}: at least class {reason['min_class']}")
         return rule.zh if zh else rule.en
     if t == "indicator":
+        if not any(i.id == reason["id"] for i in config.indicators):  # from an earlier model version
+            value = reason["value"]
+            shown = "–" if value is None else f"{value:g}"
+            return (f"指标 {reason['id']} = {shown}（+{reason['points']} 分）" if zh
+                    else f"indicator {reason['id']} = {shown} (+{reason['points']} points)")
         ind = config.indicator(reason["id"])
         template = ind.reason.zh if zh else ind.reason.en
         value = reason["value"]
@@ -224,11 +252,11 @@ def render_reason(reason: Reason, config: ModelConfig, lang: str = "zh") -> str:
                 text = f"与 {reason['others']} 户主体共用住所“{reason['label']}”"
                 if reason["abnormal"]:
                     text += f"，其中 {reason['abnormal']} 户列入经营异常名录"
-                return text + _class_phrase(reason["classes"], lang) + ex + pts
+                return text + _class_phrase(reason["classes"], lang, bool(reason["abnormal"])) + ex + pts
             text = f"shares the address {reason['label']} with {reason['others']} firms"
             if reason["abnormal"]:
                 text += f", {reason['abnormal']} of them on the abnormal-operation list"
-            return text + _class_phrase(reason["classes"], lang) + ex + pts
+            return text + _class_phrase(reason["classes"], lang, bool(reason["abnormal"])) + ex + pts
         role_zh, role_en = ROLE_TEXT[reason["role"]]
         if zh:
             text = f"{role_zh} {reason['label']} 还关联其他 {reason['others']} 户主体"

@@ -8,6 +8,7 @@ Cypher itself.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 import uuid
 from collections.abc import Callable
@@ -25,12 +26,13 @@ from riskgraph.graph import results
 from riskgraph.scoring.classify import class_mix
 from riskgraph.scoring.config import CLASS_ORDER, ExemptHubs, ModelConfig, load_exempt_hubs
 from riskgraph.scoring.engine import ScoringResult, score_projection
-from riskgraph.scoring.evaluation import RankingQuality, is_violation, ranking_quality
+from riskgraph.scoring.evaluation import RankingQuality, is_violation, ranking_quality, structure_table
 from riskgraph.scoring.interchange import projection_from_interchange
-from riskgraph.scoring.projection import Projection, mark_exempt, month_end
+from riskgraph.scoring.projection import FIRM_STATUSES, Projection, mark_exempt, month_end
 from riskgraph.settings import Settings
 
 Say = Callable[[str], None]
+OPERATING = "active"  # firms in operation; the class mix that matters and the population evaluated
 
 
 def _quiet(_msg: str) -> None:
@@ -49,6 +51,7 @@ class MonthRun:
     timings: dict[str, float] = field(default_factory=dict)
     exempt: dict[str, int] = field(default_factory=dict)
     iterations: int = 0
+    class_mix_operating: dict[str, float] = field(default_factory=dict)  # firms in operation (status active)
 
 
 def score_month(driver: Driver, settings: Settings, month: str, config: ModelConfig, hubs: ExemptHubs | None = None,
@@ -59,7 +62,8 @@ def score_month(driver: Driver, settings: Settings, month: str, config: ModelCon
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     say("reading the projection")
-    p = graph_projection.read_projection(driver, settings, month, hubs, progress=say)
+    p = graph_projection.read_projection(driver, settings, month, hubs, progress=say,
+                                         event_kinds=config.event_kinds())
     timings["read_s"] = time.perf_counter() - t0
     exempt = {"firms": int(p.firm_exempt.sum()), "connectors": int(p.conn_exempt.sum())}
 
@@ -83,8 +87,10 @@ def score_month(driver: Driver, settings: Settings, month: str, config: ModelCon
         reasons=texts, class_counts=counts, on_batch=on_write)
     timings["write_s"] = time.perf_counter() - t2
     timings["total_s"] = time.perf_counter() - t0
+    operating = p.status == FIRM_STATUSES.index(OPERATING)
     return MonthRun(month, run_id, config.model_version, p.n_firms, counts, class_mix(result.cls), replaced,
-                    timings, exempt, result.propagation.iterations if result.propagation else 0)
+                    timings, exempt, result.propagation.iterations if result.propagation else 0,
+                    class_mix(result.cls[operating]) if operating.any() else {})
 
 
 def _set_names(config: ModelConfig, sets: np.ndarray) -> list[str]:
@@ -126,25 +132,44 @@ def class_changes(driver: Driver, settings: Settings, before: str, after: str) -
 # ---------------------------------------------------------------------------------------
 # Evaluation on generated data with ground truth
 
+RISKY_ROW = "any risky structure"
+PLAIN_ROW = "no planted structure"
+
 
 @dataclass
 class Evaluation:
     directory: str
     month: str
     model_version: str
-    firms: int
+    firms: int  # scored
+    evaluated: int  # in operation at the month end: the population the figures are about
     violators: int
+    horizon_months: int
     variants: list[RankingQuality]
-    by_structure: list[dict[str, Any]]
-    class_mix: dict[str, float]
+    by_structure_type: list[dict[str, Any]]
+    class_mix: dict[str, float]  # of the evaluated firms, with propagation (the model)
     exempt: dict[str, int]
     seconds: float
 
+    def variant(self, name: str) -> RankingQuality:
+        return next(v for v in self.variants if v.variant == name)
+
     def as_dict(self) -> dict[str, Any]:
         return {"directory": self.directory, "month": self.month, "model_version": self.model_version,
-                "firms": self.firms, "violators": self.violators,
-                "variants": [v.as_dict() for v in self.variants], "by_structure": self.by_structure,
-                "class_mix": self.class_mix, "exempt": self.exempt, "seconds": round(self.seconds, 2)}
+                "firms": self.firms, "evaluated": self.evaluated, "violators": self.violators,
+                "horizon_months": self.horizon_months, "variants": [v.as_dict() for v in self.variants],
+                "by_structure_type": self.by_structure_type, "class_mix": self.class_mix, "exempt": self.exempt,
+                "seconds": round(self.seconds, 2)}
+
+
+OWN_ONLY = "own attributes only"
+NO_HUB_HANDLING = "propagation, no hub handling"
+NO_EXEMPT_LIST = "propagation, no exempt list"
+MODEL = "propagation (model)"
+ORACLE = "oracle: truth latent risk"
+# short keys of the by-structure-type figures
+VARIANT_KEYS = {OWN_ONLY: "own", NO_HUB_HANDLING: "no_hub_handling", NO_EXEMPT_LIST: "no_exempt_list",
+                MODEL: "model", ORACLE: "oracle"}
 
 
 def default_evaluation_month(directory: Path) -> str:
@@ -159,7 +184,13 @@ def default_evaluation_month(directory: Path) -> str:
 
 def evaluate_directory(directory: Path, config: ModelConfig, salt: str, month: str | None = None,
                        hubs_path: Path | None = None, horizon_months: int = 12, say: Say = _quiet) -> Evaluation:
-    """Own-attributes-only vs with propagation (hubs exempt, and without the exempt list)."""
+    """Own-attributes-only vs with propagation (hubs exempt, without the exempt list, without any hub handling).
+
+    Scores the data set (base files and deltas up to ``month``) as of ``month``; a firm is a
+    positive when it has a violation (:func:`~riskgraph.scoring.evaluation.is_violation`)
+    in the ``horizon_months`` after. Figures are over the firms in operation at the month
+    end. The truth's latent risk is ranked the same way as a yardstick (``oracle``).
+    """
     t0 = time.perf_counter()
     truth_dir = directory / "truth"
     if not (truth_dir / "future_events.csv").is_file():
@@ -178,53 +209,89 @@ def evaluate_directory(directory: Path, config: ModelConfig, salt: str, month: s
     in_window = (dates > pd.Timestamp(end)) & (dates <= pd.Timestamp(horizon_end)) & is_violation(
         future["kind"], future["result"])
     positive = np.isin(p.firm_key, future.loc[in_window, "firm_id"].unique())
+    population = p.status == FIRM_STATUSES.index(OPERATING)
+    if not population.any():
+        raise ConfigError(f"{directory}: no firm is in operation (status {OPERATING}) at the end of {month}")
 
-    def run(model: ModelConfig, exempt: ExemptHubs) -> tuple[ScoringResult, Projection]:
+    def run(model: ModelConfig, exempt: ExemptHubs) -> ScoringResult:
         mark_exempt(p, exempt, salt)
-        return score_projection(p, model, with_reasons=False), p
+        return score_projection(p, model, with_reasons=False)
 
     say("scoring: own attributes only")
-    own, _ = run(config.without_association(), hubs)
+    own = run(config.without_association(), hubs)
     say("scoring: with propagation, no exempt-hub list")
-    no_hubs, _ = run(config, ExemptHubs())
+    no_list = run(config, ExemptHubs())
     say("scoring: propagation without any hub handling")
     naive_cfg = config.propagation.model_copy(update={"degree_exponent": 0.0, "inbound_cap": 1e9,
                                                       "pair_limit": 10**9})
-    naive, _ = run(config.model_copy(update={"propagation": naive_cfg}), ExemptHubs())
+    naive = run(config.model_copy(update={"propagation": naive_cfg}), ExemptHubs())
     say("scoring: with propagation, hubs exempt")
-    full, _ = run(config, hubs)
+    full = run(config, hubs)
     exempt = {"firms": int(p.firm_exempt.sum()), "connectors": int(p.conn_exempt.sum())}
-    variants = [ranking_quality("own attributes only", own.score, positive),
-                ranking_quality("propagation, no hub handling", naive.score, positive),
-                ranking_quality("propagation, no exempt list", no_hubs.score, positive),
-                ranking_quality("propagation (model)", full.score, positive)]
-    by_structure = _by_structure(truth_dir, p, positive, own, full)
-    return Evaluation(str(directory), month, config.model_version, p.n_firms, int(positive.sum()), variants,
-                      by_structure, class_mix(full.cls), exempt, time.perf_counter() - t0)
+    truth = _truth_firms(truth_dir, p)
+    scores = {OWN_ONLY: own.score, NO_HUB_HANDLING: naive.score, NO_EXEMPT_LIST: no_list.score, MODEL: full.score}
+    if truth is not None:
+        scores[ORACLE] = truth["latent_risk"]
+    pos = positive[population]
+    variants = [ranking_quality(name, score[population], pos, reference=name == ORACLE)
+                for name, score in scores.items()]
+    groups = _structure_groups(truth_dir, truth, population) if truth is not None else {}
+    by_type = structure_table(groups, pos, {VARIANT_KEYS[k]: v[population] for k, v in scores.items()})
+    return Evaluation(str(directory), month, config.model_version, p.n_firms, int(population.sum()), int(pos.sum()),
+                      horizon_months, variants, by_type, class_mix(full.cls[population]), exempt,
+                      time.perf_counter() - t0)
 
 
-def _by_structure(truth_dir: Path, p: Projection, positive: np.ndarray, own: ScoringResult,
-                  full: ScoringResult) -> list[dict[str, Any]]:
+def _truth_firms(truth_dir: Path, p: Projection) -> dict[str, np.ndarray] | None:
+    """``truth/firms.csv`` aligned with the projection: latent risk and structure ids per firm."""
     path = truth_dir / "firms.csv"
     if not path.is_file():
-        return []
+        return None
     truth = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if "structures" not in truth or "firm_id" not in truth:
-        return []
-    label = pd.Series(truth["structures"].to_numpy(), index=truth["firm_id"].to_numpy())
-    labels = label.reindex(p.firm_key).fillna("").to_numpy(dtype=object)
-    k = max(1, round(p.n_firms * 0.05))
-    top_own = np.zeros(p.n_firms, dtype=bool)
-    top_own[np.argsort(-own.score, kind="stable")[:k]] = True
-    top_full = np.zeros(p.n_firms, dtype=bool)
-    top_full[np.argsort(-full.score, kind="stable")[:k]] = True
-    rows = []
-    tags = sorted({t for v in labels for t in str(v).split(";") if t})
-    for tag in tags:
-        m = np.array([tag in str(v).split(";") for v in labels])
-        rows.append({"structure": tag, "firms": int(m.sum()), "violators": int((m & positive).sum()),
-                     "mean_score_own": round(float(own.score[m].mean()), 2),
-                     "mean_score_with_propagation": round(float(full.score[m].mean()), 2),
-                     "violators_in_top5_own": int((m & positive & top_own).sum()),
-                     "violators_in_top5_with_propagation": int((m & positive & top_full).sum())})
-    return rows
+    if not {"firm_id", "latent_risk", "structures"} <= set(truth.columns):
+        raise ConfigError(f"{path} needs the columns firm_id, latent_risk, structures")
+    aligned = truth.set_index("firm_id").reindex(p.firm_key)
+    risk = pd.to_numeric(aligned["latent_risk"], errors="coerce").fillna(0.0).to_numpy(dtype=np.float64)
+    return {"latent_risk": risk, "structures": aligned["structures"].fillna("").to_numpy(dtype=object)}
+
+
+def _structure_groups(truth_dir: Path, truth: dict[str, np.ndarray],
+                      population: np.ndarray) -> dict[str, tuple[np.ndarray, bool]]:
+    """Evaluated firms per planted structure type (risky types first), plus two summary groups.
+
+    Types whose structures are partly on the exempt-hub list (professional nominees) are split
+    into the listed and the unlisted ones: hub handling treats them differently.
+    """
+    path = truth_dir / "structures.json"
+    if not path.is_file():
+        return {}
+    records = json.loads(path.read_text(encoding="utf-8"))
+    exempt_mix: dict[str, set[bool]] = {}
+    for r in records:
+        exempt_mix.setdefault(r["type"], set()).add(bool(r.get("exempt")))
+    label: dict[str, tuple[str, bool]] = {}
+    for r in records:
+        name = r["type"]
+        if len(exempt_mix[name]) > 1:
+            name += " (exempt list)" if r.get("exempt") else " (not on the list)"
+        label[r["id"]] = (name, bool(r.get("risky")))
+    ids = truth["structures"][population]
+    n = len(ids)
+    masks: dict[str, np.ndarray] = {}
+    risky_of: dict[str, bool] = {}
+    any_structure = np.zeros(n, dtype=bool)
+    any_risky = np.zeros(n, dtype=bool)
+    for i, cell in enumerate(ids):
+        for sid in filter(None, str(cell).split(";")):
+            if sid not in label:
+                continue
+            name, risky = label[sid]
+            masks.setdefault(name, np.zeros(n, dtype=bool))[i] = True
+            risky_of[name] = risky
+            any_structure[i] = True
+            any_risky[i] |= risky
+    order = sorted(masks, key=lambda k: (not risky_of[k], k))
+    groups = {k: (masks[k], risky_of[k]) for k in order}
+    groups[RISKY_ROW] = (any_risky, True)
+    groups[PLAIN_ROW] = (~any_structure, False)
+    return groups

@@ -1,4 +1,5 @@
-"""Scoring against the real Neo4j on a hand-built graph whose answers are known by reasoning.
+"""Scoring against the real Neo4j on a hand-built graph whose answers are known by reasoning,
+and ``riskgraph evaluate`` on a small generated data set with ground truth.
 
 The graph is ``tests/fixtures/scoring/related_risk`` (its README lists each firm and the
 expected outcome).
@@ -135,6 +136,15 @@ def test_rerunning_a_month_is_idempotent_atomic_and_keeps_other_months(loaded: D
     assert all(h["model_version"] == CONFIG.model_version for h in history)
 
 
+def test_a_month_rates_only_firms_that_existed_by_its_end(loaded: Driver, neo4j_settings: Settings) -> None:
+    with db.session(loaded, neo4j_settings) as sess:  # as if a later delta registered Y in July
+        sess.run("MATCH (f:Firm {fid: $fid}) SET f.established = date('2026-07-10')", fid=Y).consume()
+    june = service.score_month(loaded, neo4j_settings, "2026-06", CONFIG, HUBS)
+    july = service.score_month(loaded, neo4j_settings, "2026-07", CONFIG, HUBS)
+    assert (june.firms, sum(june.class_counts.values()), july.firms) == (12, 12, 13)
+    assert Y not in _month(loaded, neo4j_settings, "2026-06") and Y in _month(loaded, neo4j_settings, "2026-07")
+
+
 def test_tampered_rating_is_detected(loaded: Driver, neo4j_settings: Settings) -> None:
     service.score_month(loaded, neo4j_settings, "2026-06", CONFIG, HUBS)
     assert results.verify_month(loaded, neo4j_settings, "2026-06") == []
@@ -151,7 +161,10 @@ def test_projection_from_neo4j_matches_the_files(loaded: Driver, neo4j_settings:
 
     mark_exempt(from_files, HUBS, salt)
     assert sorted(from_db.firm_key) == sorted(from_files.firm_key)
-    assert len(from_db.ev_firm) == len(from_files.ev_firm) == 4  # the July listing is not in June's projection
+    assert len(from_db.ev_firm) == len(from_files.ev_firm) == 7  # the July listing is not in June's projection
+    order_db, order_files = np.argsort(from_db.firm_key), np.argsort(from_files.firm_key)
+    assert from_db.region[order_db].tolist() == from_files.region[order_files].tolist() == [440305] * 13
+    assert from_db.industry[order_db].tolist() == from_files.industry[order_files].tolist()
     assert sorted(from_db.conn_key[from_db.conn_exempt]) == sorted(from_files.conn_key[from_files.conn_exempt])
     from riskgraph.scoring.engine import score_projection
 
@@ -180,3 +193,55 @@ def test_score_command_prints_the_class_mix_and_lists_changes(loaded: Driver, ne
     assert Z in done.output and "1 downgrades" in done.output
     refused = runner.invoke(app, ["score", "--changes", "2026-06:2025-01"])
     assert refused.exit_code == 1 and "has not been scored" in refused.output
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from riskgraph.synth.generator import generate_dataset
+
+    out = tmp_path_factory.mktemp("generated") / "set"
+    generate_dataset(3000, 5, out, months=2)
+    return out
+
+
+def test_evaluate_on_generated_data_saves_every_variant_and_structure_type(generated: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from riskgraph.cli import app
+    from riskgraph.scoring.service import MODEL, NO_EXEMPT_LIST, NO_HUB_HANDLING, ORACLE, OWN_ONLY, PLAIN_ROW, RISKY_ROW
+
+    target = tmp_path / "evaluation.json"
+    done = CliRunner().invoke(app, ["evaluate", str(generated), "--out", str(target)])
+    assert done.exit_code == 0, done.output
+    assert "shell_ring" in done.output and "oracle" in done.output
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["month"] == "2026-08"  # the last delta month: the deltas are part of what is scored
+    assert data["firms"] > data["evaluated"] > 2500 and 0 < data["violators"] < data["evaluated"]
+    variants = {v["variant"]: v for v in data["variants"]}
+    assert list(variants) == [OWN_ONLY, NO_HUB_HANDLING, NO_EXEMPT_LIST, MODEL, ORACLE]
+    assert [v["reference"] for v in variants.values()] == [False, False, False, False, True]
+    for v in variants.values():
+        assert 0.5 < v["auc"] < 0.9
+        assert 0 <= v["precision_top5"] <= 1 and v["base_rate"] == pytest.approx(data["violators"] / data["evaluated"])
+    assert variants[ORACLE]["auc"] > variants[OWN_ONLY]["auc"]  # the truth ranks better than any scoring
+    rows = {r["structure_type"]: r for r in data["by_structure_type"]}
+    assert {"shell_ring", "address_cluster", "nominee_front", "cross_holding_loop", "state_asset_holder",
+            "registered_agent_address", RISKY_ROW, PLAIN_ROW} <= set(rows)
+    for row in rows.values():
+        assert row["firms"] >= row["violators"] >= 0
+        for key in ("own", "no_hub_handling", "no_exempt_list", "model", "oracle"):
+            fig = row[key]
+            assert fig["caught_top5"] <= min(row["violators"], fig["flagged_top5"])
+            assert fig["flagged_top5"] <= row["firms"]
+            assert fig["auc_within"] is None or 0 <= fig["auc_within"] <= 1
+    assert rows["shell_ring"]["risky"] and not rows["state_asset_holder"]["risky"]
+    risky = rows[RISKY_ROW]
+    assert risky["firms"] == sum(rows[t]["firms"] for t in rows if rows[t]["risky"] and t != RISKY_ROW)
+    # propagation finds more of the planted structures' violators than own attributes alone
+    assert risky["model"]["caught_top5"] > risky["own"]["caught_top5"]
+    # the exempt hubs flag no more of their members with propagation than without it
+    for hub in ("state_asset_holder", "registered_agent_address"):
+        assert rows[hub]["model"]["flagged_top5"] <= rows[hub]["own"]["flagged_top5"] + 1
+    assert data["exempt"]["firms"] >= 1 and data["exempt"]["connectors"] >= 1
+    mix = data["class_mix"]
+    assert sum(mix.values()) == pytest.approx(1.0) and mix["A"] > mix["B"] > mix["C"] > mix["D"] > 0

@@ -22,10 +22,10 @@ def _edited(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
 def test_packaged_model_covers_the_required_indicators_and_families() -> None:
     cfg = load_model_config()
     ids = {i.id for i in cfg.indicators}
-    for required in ("base.age", "base.registered_capital", "base.entity_kind", "dyn.changes_12m",
-                     "dyn.annual_report_missing", "reg.penalty_count_36m", "reg.penalty_recency",
+    for required in ("base.age", "base.registered_capital", "base.entity_kind", "dyn.changes_36m",
+                     "dyn.annual_report_missing", "reg.penalty_count_60m", "reg.penalty_recency",
                      "reg.penalty_severity", "reg.abnormal_current", "reg.abnormal_past", "reg.dishonest_current",
-                     "reg.dishonest_past", "reg.inspection_fail_36m", "soc.complaints_12m", "soc.complaint_trend",
+                     "reg.dishonest_past", "reg.inspection_fail_60m", "soc.complaints_36m", "soc.complaint_trend",
                      "rel.propagated"):
         assert required in ids
     assert {i.family for i in cfg.indicators} == set(Family)
@@ -52,6 +52,7 @@ def test_changing_a_weight_changes_the_recorded_version_not_the_code(tmp_path: P
     (lambda d: d["hard_rules"][0].update(indicator="reg.nope"), "unknown indicator 'reg.nope'"),
     (lambda d: d["indicators"][5]["compute"].update(kinds=["penalty", "bribe"]), "indicators.5.compute.kinds.1"),
     (lambda d: d["propagation"].update(decay_per_hop=1.5), "propagation.decay_per_hop"),
+    (lambda d: d["indicators"][5]["compute"].update(fn="peer_rate", group=None), "peer_rate needs group"),
     (lambda d: d["indicators"].append(dict(d["indicators"][0])), "repeated: ['base.age']"),
 ])
 def test_invalid_model_is_refused_naming_file_and_field(tmp_path: Path, edit, message: str) -> None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,15 @@ from riskgraph.scoring.config import load_model_config
 from riskgraph.scoring.engine import score_projection
 from riskgraph.scoring.evaluation import auc, precision_at
 from riskgraph.scoring.indicators import DAYS_PER_MONTH
-from riskgraph.scoring.projection import EVENT_KINDS, ROLES, Projection, day_number, month_end, ymd_to_days
+from riskgraph.scoring.projection import (
+    EVENT_KINDS,
+    ROLES,
+    Projection,
+    day_number,
+    existing_firms,
+    month_end,
+    ymd_to_days,
+)
 from riskgraph.scoring.propagation import propagate_risk
 from riskgraph.scoring.reasons import render_reason
 
@@ -111,13 +119,13 @@ def test_reordering_does_not_change_the_answer() -> None:
 
 def test_indicators_respect_windows_and_list_state() -> None:
     p = projection(4, events=[
-        (0, "penalty", 30), (0, "penalty", 40 * 31),  # one inside 36 months, one outside
+        (0, "penalty", 30), (0, "penalty", 62 * 31),  # one inside 60 months, one outside
         (1, "abnormal_list_in", 100), (1, "abnormal_list_out", 50),  # listed then removed: past, not current
         (2, "dishonest_list_in", 10),
     ])
     r = score_projection(p, CONFIG, with_reasons=False)
     ids = [i.id for i in CONFIG.indicators]
-    assert r.raw[0, ids.index("reg.penalty_count_36m")] == 1
+    assert r.raw[0, ids.index("reg.penalty_count_60m")] == 1
     assert r.raw[0, ids.index("reg.penalty_recency")] == pytest.approx(30 / DAYS_PER_MONTH)
     assert r.raw[1, ids.index("reg.abnormal_current")] == 0 and r.raw[1, ids.index("reg.abnormal_past")] == 1
     assert r.cls[2] == 3  # dishonest → D by rule
@@ -170,3 +178,28 @@ def test_ranking_metrics() -> None:
     assert auc(perfect, y) == 1.0 and auc(-perfect, y) == 0.0
     assert auc(np.ones(10), y) == 0.5  # all tied: chance
     assert precision_at(perfect, y, 0.1) == 1.0 and precision_at(perfect, y, 0.5) == 0.4
+
+
+def test_address_reason_says_of_them_once() -> None:
+    reason = {"type": "connector", "via": "address", "role": "address", "label": "深圳市福田区某路1号", "key": "a",
+              "others": 57, "classes": {"D": 2, "C": 3}, "abnormal": 12, "dishonest": 0, "examples": [],
+              "points": 2.5}
+    zh, en = render_reason(reason, CONFIG, "zh"), render_reason(reason, CONFIG, "en")
+    assert zh == ("与 57 户主体共用住所“深圳市福田区某路1号”，其中 12 户列入经营异常名录，"
+                  "D 类 2 户、C 类 3 户（+2.5 分）")
+    assert en == ("shares the address 深圳市福田区某路1号 with 57 firms, 12 of them on the abnormal-operation list, "
+                  "2 class D and 3 class C (+2.5 points)")
+    plain = render_reason({**reason, "abnormal": 0}, CONFIG, "zh")
+    assert "，其中 D 类 2 户" in plain
+
+
+def test_firms_established_after_the_month_end_are_left_out() -> None:
+    # firm 1 is established after the month end; its records and links go with it
+    p = projection(3, [(0, 0, LR), (0, 1, LR), (0, 2, LR)], links=[(1, 2, 0, 0.5), (0, 2, 0, 0.5)],
+                   events=[(1, "penalty", 0), (2, "penalty", 10)])
+    p.established[1] = AS_OF + 5
+    q = existing_firms(p)
+    assert list(q.firm_key) == ["F0", "F2"]
+    assert list(q.ev_firm) == [1] and sorted(q.mem_firm.tolist()) == [0, 1]
+    assert list(zip(q.link_src.tolist(), q.link_dst.tolist(), strict=True)) == [(0, 1)]
+    assert existing_firms(q) is q
