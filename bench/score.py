@@ -38,7 +38,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import fresh_neo4j, generated, kept_neo4j, load_in_parts, save
-from riskgraph.graph import db
+from riskgraph.graph import db, results
 from riskgraph.graph.projection import read_projection
 from riskgraph.graph.schema import apply_schema
 from riskgraph.graph.server import Neo4jServer
@@ -160,6 +160,8 @@ def bench_size(firms: int, networkx_max: int, keep: bool) -> dict[str, Any]:
         load = load_in_parts(data, driver, settings)
         load_s = time.perf_counter() - t
         server_pid = Neo4jServer(settings).status().pid
+        if results.withdraw_month(driver, settings, MONTH):  # a kept instance scored it before: start clean
+            print(f"   withdrew the {MONTH} results of an earlier run")
         reset_peak()
         first = service.score_month(driver, settings, MONTH, config, hubs, say=lambda m: print("  ", m))
         first_peak = peak_mb()

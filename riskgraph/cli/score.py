@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from riskgraph.errors import RiskgraphError
-from riskgraph.graph import db
+from riskgraph.graph import db, results
 from riskgraph.scoring.config import CLASS_ORDER, load_exempt_hubs, load_model_config
 from riskgraph.scoring.projection import month_end
 from riskgraph.settings import get_settings
@@ -33,6 +33,8 @@ def score(
     hubs: Annotated[Path | None, typer.Option(help="exempt-hub list (YAML: firms, persons, addresses)")] = None,
     changes: Annotated[str | None, typer.Option(help="list up/downgrades between two scored months, FROM:TO")] = None,
     limit: Annotated[int, typer.Option(help="rows shown with --changes")] = 30,
+    withdraw: Annotated[str | None, typer.Option(help="delete the stored results of this month, YYYY-MM (a month "
+                                                      "scored by mistake); other months stay")] = None,
 ) -> None:
     """Classify every firm A/B/C/D for a month and store score, class, reasons and model version.
 
@@ -42,6 +44,7 @@ def score(
       riskgraph score --month 2026-06
       riskgraph score --month 2026-06 --hubs data/demo/exempt_hubs.yaml --config my-weights.yaml
       riskgraph score --changes 2026-05:2026-06
+      riskgraph score --withdraw 2026-06
     """
     from riskgraph.scoring import service
 
@@ -55,8 +58,14 @@ def score(
                 found = service.class_changes(driver, settings, before, after)
             _print_changes(found, before, after, limit)
             return
+        if withdraw:
+            month_end(withdraw)
+            with db.connect(settings) as driver:
+                gone = results.withdraw_month(driver, settings, withdraw)
+            console.print(f"withdrew {withdraw} (run {gone})" if gone else f"{withdraw} had no stored results")
+            return
         if not month:
-            raise RiskgraphError("give --month YYYY-MM (or --changes FROM:TO)")
+            raise RiskgraphError("give --month YYYY-MM (or --changes FROM:TO, or --withdraw YYYY-MM)")
         month_end(month)  # refuse a malformed month before connecting
         model = load_model_config(config)
         hub_list = load_exempt_hubs(hubs)

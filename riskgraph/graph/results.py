@@ -180,6 +180,17 @@ def delete_stale_runs(driver: Driver, settings: Settings, month: str) -> list[st
     return stale
 
 
+def withdraw_month(driver: Driver, settings: Settings, month: str) -> str | None:
+    """Take ``month`` away from readers in one transaction, then delete its runs; the active run id, if any.
+
+    For a month scored by mistake (wrong data, wrong model file). Other months are untouched.
+    """
+    with db.session(driver, settings) as sess:
+        rec = sess.execute_write(lambda tx: tx.run(db.cypher("write/withdraw_score_month"), month=month).single())
+    delete_stale_runs(driver, settings, month)
+    return str(rec["withdrawn"]) if rec and rec["withdrawn"] else None
+
+
 def read_month(driver: Driver, settings: Settings, month: str) -> MonthRatings:
     text = db.cypher("read/result_month")
     with db.session(driver, settings) as sess:

@@ -145,6 +145,18 @@ def test_a_month_rates_only_firms_that_existed_by_its_end(loaded: Driver, neo4j_
     assert Y not in _month(loaded, neo4j_settings, "2026-06") and Y in _month(loaded, neo4j_settings, "2026-07")
 
 
+def test_withdrawing_a_month_removes_it_and_only_it(loaded: Driver, neo4j_settings: Settings) -> None:
+    june = service.score_month(loaded, neo4j_settings, "2026-06", CONFIG, HUBS)
+    service.score_month(loaded, neo4j_settings, "2026-07", CONFIG, HUBS)
+    assert results.withdraw_month(loaded, neo4j_settings, "2026-06") == june.run_id
+    assert _month(loaded, neo4j_settings, "2026-06") == {} and len(_month(loaded, neo4j_settings, "2026-07")) == 13
+    with db.session(loaded, neo4j_settings) as sess:
+        left = sess.run("MATCH (r:Rating {month: '2026-06'}) RETURN count(r) AS n").single(strict=True)["n"]
+        runs = sess.run("MATCH (r:ScoreRun) RETURN collect(r.month) AS m").single(strict=True)["m"]
+    assert left == 0 and runs == ["2026-07"]
+    assert results.withdraw_month(loaded, neo4j_settings, "2026-06") is None  # again: nothing to do
+
+
 def test_tampered_rating_is_detected(loaded: Driver, neo4j_settings: Settings) -> None:
     service.score_month(loaded, neo4j_settings, "2026-06", CONFIG, HUBS)
     assert results.verify_month(loaded, neo4j_settings, "2026-06") == []
