@@ -31,30 +31,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def fresh_neo4j(name: str, heap: str = "4g", pagecache: str = "4g") -> Iterator[Settings]:
-    """A Neo4j instance with an empty database, removed afterwards."""
-    instance = WORK / f"neo4j-{name}"
-    shutil.rmtree(instance, ignore_errors=True)
-    port = free_port()
-    settings = Settings(neo4j_uri=f"bolt://127.0.0.1:{port}", neo4j_bolt_port=port, neo4j_instance_dir=instance,
-                        neo4j_heap=heap, neo4j_pagecache=pagecache)
-    server = Neo4jServer(settings)
-    server.start()
-    try:
-        yield settings
-    finally:
-        server.stop()
-        shutil.rmtree(instance, ignore_errors=True)
+def bench_neo4j(name: str, heap: str = "4g", pagecache: str = "4g", keep: bool = False) -> Iterator[Settings]:
+    """A Neo4j instance under var/bench for one benchmark.
 
-
-@contextmanager
-def kept_neo4j(name: str, heap: str = "4g", pagecache: str = "4g") -> Iterator[Settings]:
-    """Like :func:`fresh_neo4j`, but the instance and its database stay under var/bench after the run.
-
-    For benchmarks whose load is long (a million firms): load once with
-    ``load_directory(..., skip_if_loaded=True)``, measure as often as needed.
+    By default it starts empty and is removed afterwards. With ``keep`` the instance and its
+    database stay between runs — for loads that are long (a million firms): load with
+    ``load_directory(..., skip_if_loaded=True)`` and measure as often as needed.
     """
     instance = WORK / f"neo4j-{name}"
+    if not keep:
+        shutil.rmtree(instance, ignore_errors=True)
     port = free_port()
     settings = Settings(neo4j_uri=f"bolt://127.0.0.1:{port}", neo4j_bolt_port=port, neo4j_instance_dir=instance,
                         neo4j_heap=heap, neo4j_pagecache=pagecache)
@@ -64,6 +50,8 @@ def kept_neo4j(name: str, heap: str = "4g", pagecache: str = "4g") -> Iterator[S
         yield settings
     finally:
         server.stop()
+        if not keep:
+            shutil.rmtree(instance, ignore_errors=True)
 
 
 def generated(firms: int, seed: int, months: int = 0) -> Path:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import fresh_neo4j, generated, peak_rss_mb, save
+from bench.common import bench_neo4j, generated, peak_rss_mb, save
 from riskgraph.graph import db
 from riskgraph.graph.loader import GraphLoader
 from riskgraph.graph.schema import apply_schema
@@ -38,7 +38,7 @@ def main() -> None:
 
     data = generated(args.firms, args.seed)
     load_at_start = [round(x, 2) for x in os.getloadavg()]
-    with fresh_neo4j("ingest") as settings, db.connect(settings) as driver:
+    with bench_neo4j("ingest") as settings, db.connect(settings) as driver:
         apply_schema(driver, settings)
         first = load_directory(data, driver, settings, show_progress=True)
         counts_after_first = GraphLoader(driver, settings).counts()

@@ -28,7 +28,6 @@ import argparse
 import subprocess
 import sys
 import time
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import fresh_neo4j, generated, kept_neo4j, load_in_parts, save
+from bench.common import bench_neo4j, generated, load_in_parts, save
 from riskgraph.graph import db, results
 from riskgraph.graph.projection import read_projection
 from riskgraph.graph.schema import apply_schema
@@ -47,7 +46,6 @@ from riskgraph.scoring.config import ModelConfig, load_exempt_hubs, load_model_c
 from riskgraph.scoring.engine import emission_of, score_projection
 from riskgraph.scoring.projection import Projection
 from riskgraph.scoring.propagation import Operator, build_operator, non_backtracking, plain_power_iteration
-from riskgraph.settings import Settings
 
 SEED = 1
 MONTH = "2026-06"  # the generator's default as-of month (no deltas)
@@ -144,17 +142,13 @@ def propagation_figures(p: Projection, config: ModelConfig, networkx_max: int) -
     return figures
 
 
-def _instance(name: str, keep: bool) -> AbstractContextManager[Settings]:
-    return kept_neo4j(name, HEAP, PAGECACHE) if keep else fresh_neo4j(name, HEAP, PAGECACHE)
-
-
 def bench_size(firms: int, networkx_max: int, keep: bool) -> dict[str, Any]:
     t = time.perf_counter()
     data = generated(firms, seed=SEED)
     generate_s = time.perf_counter() - t
     config = load_model_config()
     hubs = load_exempt_hubs(data / "exempt_hubs.yaml")
-    with _instance(f"score-{firms}", keep) as settings, db.connect(settings) as driver:
+    with bench_neo4j(f"score-{firms}", HEAP, PAGECACHE, keep) as settings, db.connect(settings) as driver:
         apply_schema(driver, settings)
         t = time.perf_counter()
         load = load_in_parts(data, driver, settings)

@@ -63,6 +63,7 @@ def write_concurrently(
     batch_size: int,
     writers: int,
     on_batch: Callable[[int], None] | None = None,
+    **session_kwargs: Any,
 ) -> int:
     """Run ``work`` over ``rows`` in batches, one write transaction each, ``writers`` at once.
 
@@ -97,7 +98,7 @@ def write_concurrently(
 
             def run(batch: Sequence[Any]) -> int:
                 if not hasattr(local, "session"):
-                    local.session = driver.session(database=settings.neo4j_database)
+                    local.session = driver.session(database=settings.neo4j_database, **session_kwargs)
                     opened.append(local.session)
                 local.session.execute_write(guarded, batch)
                 return len(batch)
@@ -113,7 +114,7 @@ def write_concurrently(
             finally:
                 for sess in opened:
                     sess.close()
-    with session(driver, settings) as sess:
+    with session(driver, settings, **session_kwargs) as sess:
         for batch in pending:
             sess.execute_write(guarded, batch)
             done(len(batch))

@@ -20,8 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,25 +103,17 @@ def _write_month(driver: Driver, settings: Settings, month: str, run_id: str, mo
     nodes = node.astype(np.int64).tolist()
     text = db.cypher("write/create_ratings")
 
-    def work(tx: ManagedTransaction, lo: int, hi: int) -> None:
+    def work(tx: ManagedTransaction, rows: Sequence[int]) -> None:
+        lo, hi = rows[0], rows[-1] + 1
         tx.run(text, node=nodes[lo:hi], fid=fids[lo:hi], score=scores[lo:hi], cls=cls[lo:hi],
                reasons=reasons[lo:hi], detail=details[lo:hi], digest=digests[lo:hi], run_id=run_id, month=month,
                model_version=model_version).consume()
 
-    def write_batch(lo: int) -> int:
-        hi = min(lo + WRITE_BATCH, n)
-        with db.session(driver, settings, **_QUIET) as sess:
-            sess.execute_write(work, lo, hi)
-        if on_batch:
-            on_batch(hi - lo)
-        return hi - lo
-
     with db.session(driver, settings) as sess:
         sess.execute_write(lambda tx: tx.run(db.cypher("write/start_score_run"), run_id=run_id, month=month,
                                              model_version=model_version, started=_now()).consume())
-    with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-        written = sum(pool.map(write_batch, range(0, n, WRITE_BATCH)))
-    assert written == n
+    # firms linked to each other may sit in two batches at once: a deadlock turns the second lane off
+    db.write_concurrently(driver, settings, work, range(n), WRITE_BATCH, WRITE_THREADS, on_batch, **_QUIET)
 
     def flip(tx: ManagedTransaction) -> str | None:
         rec = tx.run(db.cypher("write/activate_score_run"), run_id=run_id, month=month, finished=_now(),
@@ -148,16 +139,15 @@ def _rating_nodes(tx: ManagedTransaction, run_id: str) -> list[int]:
     return list(tx.run(db.cypher("read/result_run_ratings"), run_id=run_id).single(strict=True)["node"])
 
 
-def _delete_ratings_by_id(tx: ManagedTransaction, nodes: list[int]) -> int:
-    rec = tx.run(db.cypher("write/delete_ratings_by_id"), node=nodes).single()
-    return int(rec["deleted"]) if rec else 0
+def _delete_ratings_by_id(tx: ManagedTransaction, nodes: Sequence[int]) -> None:
+    tx.run(db.cypher("write/delete_ratings_by_id"), node=list(nodes)).consume()
 
 
 def delete_stale_runs(driver: Driver, settings: Settings, month: str) -> list[str]:
     """Delete the runs of ``month`` that are not active (superseded, or left by a crash).
 
-    A run's ratings are listed by internal id once, then deleted in batches on ``WRITE_THREADS``
-    sessions at once (distinct ratings of distinct firms: no lock contention); a last pass by
+    A run's ratings are listed by internal id once, then deleted in batches, ``WRITE_THREADS`` at
+    once until two deadlock (linked firms in two batches); a last pass by
     run id catches anything the list missed before the run node itself goes.
     """
     with db.session(driver, settings) as sess:
@@ -165,14 +155,7 @@ def delete_stale_runs(driver: Driver, settings: Settings, month: str) -> list[st
     for run_id in stale:
         with db.session(driver, settings, **_QUIET) as sess:
             nodes = sess.execute_read(_rating_nodes, run_id)
-        batches = [nodes[lo:lo + DELETE_BATCH] for lo in range(0, len(nodes), DELETE_BATCH)]
-
-        def delete(batch: list[int]) -> int:
-            with db.session(driver, settings, **_QUIET) as s:
-                return int(s.execute_write(_delete_ratings_by_id, batch))
-
-        with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-            list(pool.map(delete, batches))
+        db.write_concurrently(driver, settings, _delete_ratings_by_id, nodes, DELETE_BATCH, WRITE_THREADS, **_QUIET)
         with db.session(driver, settings) as sess:
             while sess.execute_write(_delete_rating_batch, run_id) > 0:
                 pass
