@@ -4,7 +4,12 @@ Each size runs the real command in its own subprocess under ``/usr/bin/time`` (w
 and that process's peak resident memory); without ``/usr/bin/time`` the peak comes from
 ``getrusage(RUSAGE_CHILDREN)``, the largest child so far, which is still right because the
 sizes run in increasing order. The data sets are written under var/bench/ and removed
-afterwards. On a shared machine run it under the heavy-job lock:
+afterwards.
+
+Baseline in the same run: the straightforward way, Faker's zh_CN provider called per row
+for what one firm needs at the least (company name, address, legal representative's name and
+resident ID number), on a sample, as firms per second — before any relationship, history or
+record is drawn. On a shared machine run it under the heavy-job lock:
 
 Run: flock /tmp/riskgraph-heavy.lock .venv/bin/python bench/generate.py [--firms 100000 1000000] [--months 3]
 """
@@ -64,11 +69,28 @@ def run_generate(firms: int, seed: int, months: int) -> dict[str, Any]:
     }
 
 
+def faker_per_row_baseline(sample: int, seed: int) -> dict[str, Any]:
+    """Firms per second when each firm's strings come from Faker calls (a lower bound on that approach)."""
+    from faker import Faker
+
+    fake = Faker("zh_CN")
+    fake.seed_instance(seed)
+    start = time.perf_counter()
+    for _ in range(sample):
+        fake.company()
+        fake.address()
+        fake.name()
+        fake.ssn()
+    seconds = time.perf_counter() - start
+    return {"sample_firms": sample, "seconds": round(seconds, 2), "firms_per_s": round(sample / seconds)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--firms", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--months", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--baseline-sample", type=int, default=20_000, help="firms for the Faker-per-row baseline")
     args = parser.parse_args()
 
     WORK.mkdir(parents=True, exist_ok=True)
@@ -79,9 +101,15 @@ def main() -> None:
         runs.append(r)
         print(f"{firms:>10,} {r['wall_s']:>8.1f} {r['peak_rss_mb']:>8,} {r['firms_per_s']:>9,} "
               f"{sum(r['base_rows'].values()):>11,} {r['written_mb']:>10,}", flush=True)
+    baseline = faker_per_row_baseline(args.baseline_sample, args.seed)
+    print(f"baseline, Faker per row (names, address, ID number only): {baseline['firms_per_s']:,} firms/s")
+    for r in runs:
+        r["vs_faker_per_row"] = round(r["firms_per_s"] / baseline["firms_per_s"], 1)
+        print(f"   {r['firms']:>10,} firms: {r['vs_faker_per_row']}x the baseline's rate, everything else drawn too")
     sizes = " ".join(str(f) for f in sorted(args.firms))
     figures = {
         "runs": runs,
+        "baseline_faker_per_row": baseline,
         "peak_measured_with": "/usr/bin/time %M" if TIME.is_file() else "getrusage(RUSAGE_CHILDREN).ru_maxrss",
         "command": f"flock /tmp/riskgraph-heavy.lock .venv/bin/python bench/generate.py --firms {sizes} "
                    f"--months {args.months} --seed {args.seed}",
