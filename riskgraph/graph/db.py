@@ -6,6 +6,7 @@ as parameters, never spliced into the text.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -55,6 +56,16 @@ def chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield rows[start : start + size]
 
 
+class _ExpectedDeadlocks(logging.Filter):
+    """Drops the driver's retry warning for deadlocks that :func:`write_concurrently` expects and handles."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "DeadlockDetected" not in record.getMessage()
+
+
+_RETRY_LOG = logging.getLogger("neo4j.session")
+
+
 def write_concurrently(
     driver: Driver,
     settings: Settings,
@@ -91,7 +102,20 @@ def write_concurrently(
             on_batch(n)
 
     pending = iter(batches)
-    if writers > 1 and len(batches) > 1:
+    quiet = _ExpectedDeadlocks()
+    _RETRY_LOG.addFilter(quiet)
+    try:
+        _write_lanes(driver, settings, pending, guarded, done, deadlocks, writers, len(batches), session_kwargs)
+    finally:
+        _RETRY_LOG.removeFilter(quiet)
+    return seen[0]
+
+
+def _write_lanes(driver: Driver, settings: Settings, pending: Iterator[Sequence[Any]],
+                 guarded: Callable[[ManagedTransaction, Sequence[Any]], None], done: Callable[[int], None],
+                 deadlocks: threading.Event, writers: int, n_batches: int, session_kwargs: dict[str, Any]) -> None:
+    """``writers`` lanes until the first deadlock, then the rest one batch at a time."""
+    if writers > 1 and n_batches > 1:
         with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="neo4j-writer") as pool:
             local = threading.local()
             opened: list[Session] = []
@@ -118,7 +142,6 @@ def write_concurrently(
         for batch in pending:
             sess.execute_write(guarded, batch)
             done(len(batch))
-    return seen[0]
 
 
 def write_batches(
