@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 import yaml
 
@@ -31,6 +33,18 @@ def sections() -> dict[str, Section]:
         letter: Section(letter, s["zh"], s["en"], s["divisions"][0], s["divisions"][1])
         for letter, s in raw["sections"].items()
     }
+
+
+@lru_cache(maxsize=1)
+def class_table() -> Mapping[str, tuple[str, ...]]:
+    """Two-digit division → its four-digit GB/T 4754-2017 classes, from ``industry_classes.yaml`` (read-only)."""
+    raw = yaml.safe_load((Path(__file__).with_name("industry_classes.yaml")).read_text(encoding="utf-8"))
+    return MappingProxyType({str(division): tuple(str(c) for c in classes) for division, classes in raw.items()})
+
+
+def classes_of_division(division: str) -> tuple[str, ...]:
+    """The real four-digit classes of a two-digit division, e.g. "13" → ("1311", "1312", …); () if unknown."""
+    return class_table().get(division, ())
 
 
 def industry_problem(code: str) -> str | None:

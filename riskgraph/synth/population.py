@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from riskgraph.graph.model import KeyArea
-from riskgraph.reference.industries import sections
+from riskgraph.reference.industries import classes_of_division, sections
 from riskgraph.synth.geography import Geography
 from riskgraph.synth.profile import KINDS, Profile
 from riskgraph.synth.timeline import Timeline, day
@@ -22,6 +22,7 @@ ENTERPRISE, INDIVIDUAL, COOPERATIVE = 0, 1, 2
 KIND_PREFIX = np.array(["91", "92", "93"], dtype=object)  # USCC registration-authority + kind codes
 KEY_AREAS = [a.value for a in KeyArea]
 SECTION_LETTERS = sorted(sections())
+CLASS_SLOTS = 50  # group digit 1–5 × class digit 0–9, mapped onto a division's real classes
 
 
 @dataclass
@@ -94,7 +95,14 @@ def _recent_biased_days(rng: np.random.Generator, n: int, span_days: int, growth
 
 
 def draw_industries(kind: np.ndarray, profile: Profile, rng: np.random.Generator) -> np.ndarray:
-    """GB/T 4754 class codes (letter + division + group + class digit) drawn per kind of entity."""
+    """GB/T 4754-2017 class codes (section letter + a real four-digit class, e.g. "C1311") per kind.
+
+    A section per kind (``section_weights``), a division in it (``division_weights``), then one of the
+    division's real classes (``reference/industry_classes.yaml``), each about equally likely: a digit
+    1–5 and a digit 0–9 drawn uniformly make one of 50 equal slots, spread evenly over the classes in
+    code order (in divisions with more than 50 classes the parity of the firm number doubles the slots).
+    These are the draws the generator always made, so every later draw is unchanged.
+    """
     secs = sections()
     ind = profile.industries
     n = len(kind)
@@ -114,8 +122,15 @@ def draw_industries(kind: np.ndarray, profile: Profile, rng: np.random.Generator
         division[rows] = np.array([int(d) for d in divs])[rng.choice(len(divs), size=len(rows), p=p / p.sum())]
     group = rng.integers(1, 6, n)
     klass = rng.integers(0, 10, n)
-    return np.array([f"{s}{d:02d}{g}{c}" for s, d, g, c in zip(letters, division, group, klass, strict=True)],
-                    dtype=object)
+    slot = (group - 1) * 10 + klass  # 0–49, uniform
+    digits = np.empty(n, dtype=object)
+    for d in np.unique(division):
+        rows = np.flatnonzero(division == d)
+        classes = np.array(classes_of_division(f"{d:02d}"), dtype=object)
+        laps = -(-len(classes) // CLASS_SLOTS)  # 2 for the few divisions with more than 50 classes
+        virtual = slot[rows] + CLASS_SLOTS * (rows % laps)  # the firm number's parity picks the lap
+        digits[rows] = classes[virtual * len(classes) // (CLASS_SLOTS * laps)]
+    return np.array([f"{s}{c}" for s, c in zip(letters, digits, strict=True)], dtype=object)
 
 
 def draw_key_areas(industry: np.ndarray, profile: Profile, rng: np.random.Generator) -> np.ndarray:
