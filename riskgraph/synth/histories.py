@@ -21,7 +21,7 @@ from riskgraph.synth.lifecycle import Lifecycle
 from riskgraph.synth.people import Roles
 from riskgraph.synth.population import INDIVIDUAL, FirmFrame
 from riskgraph.synth.profile import ChangeRate, Profile
-from riskgraph.synth.timeline import NEVER, Timeline
+from riskgraph.synth.timeline import NEVER, YEAR, Timeline
 from riskgraph.synth.world import (
     DIRECTOR,
     MANAGER,
@@ -32,8 +32,6 @@ from riskgraph.synth.world import (
     legal_rep_rows,
     registration_rows,
 )
-
-_YEAR = 365.25
 
 
 @dataclass
@@ -47,7 +45,7 @@ class Histories:
 def _once(spec: ChangeRate, risk: np.ndarray, start: np.ndarray, stop: np.ndarray, eligible: np.ndarray,
           rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Firms that change once within [start, stop) and the day they do."""
-    years = (stop - start) / _YEAR
+    years = (stop - start) / YEAR
     p = 1.0 - np.exp(-np.maximum(spec.base + spec.slope * risk, 0.0) * years)
     firms = np.flatnonzero(eligible & (stop - start > 1) & (rng.random(len(risk)) < p))
     days = start[firms] + 1 + (rng.random(len(firms)) * (stop[firms] - start[firms] - 1)).astype(np.int64)
@@ -68,7 +66,7 @@ def draw_histories(frame: FirmFrame, plan: Plan, roles: Roles, life: Lifecycle, 
     eligible = movable & (frame.kind != INDIVIDUAL)
     rate = np.maximum(spec.legal_rep.base + spec.legal_rep.slope * risk, 0.0)
     count = np.where(eligible & (stop - start > 1),
-                     np.minimum(rng.poisson(rate * (stop - start) / _YEAR), spec.legal_rep.max_per_firm), 0)
+                     np.minimum(rng.poisson(rate * (stop - start) / YEAR), spec.legal_rep.max_per_firm), 0)
     changed = np.repeat(np.arange(n), count)
     days = start[changed] + 1 + (rng.random(len(changed)) * (stop - start - 1)[changed]).astype(np.int64)
     order = np.lexsort((days, changed))

@@ -14,11 +14,9 @@ import numpy as np
 from riskgraph.synth.lifecycle import COUNTY, PREFECTURE, Lifecycle, add_dishonest, resolution_day
 from riskgraph.synth.population import ENTERPRISE, KEY_AREAS, FirmFrame
 from riskgraph.synth.profile import Profile
-from riskgraph.synth.timeline import Timeline, day
+from riskgraph.synth.timeline import YEAR, Timeline, day
 from riskgraph.synth.vocabulary import Vocabulary
 from riskgraph.synth.world import INSPECTION_RESULTS, Rows, add_events
-
-_YEAR = 365.25
 
 
 def live_window(frame: FirmFrame, life: Lifecycle, timeline: Timeline) -> tuple[np.ndarray, np.ndarray]:
@@ -32,7 +30,7 @@ def poisson_dates(rate_per_year: np.ndarray, start: np.ndarray, stop: np.ndarray
                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Firm numbers and days of a Poisson process with the given yearly rates over [start, stop)."""
     span = stop - start
-    counts = rng.poisson(np.maximum(rate_per_year, 0.0) * span / _YEAR)
+    counts = rng.poisson(np.maximum(rate_per_year, 0.0) * span / YEAR)
     firms = np.repeat(np.arange(len(span)), counts)
     dates = start[firms] + (rng.random(len(firms)) * span[firms]).astype(np.int64)
     order = np.lexsort((dates, firms))

@@ -17,12 +17,11 @@ import numpy as np
 
 from riskgraph.synth.population import INDIVIDUAL, FirmFrame
 from riskgraph.synth.profile import Profile
-from riskgraph.synth.timeline import NEVER, Timeline, day
+from riskgraph.synth.timeline import NEVER, YEAR, Timeline, day
 from riskgraph.synth.vocabulary import Vocabulary
 from riskgraph.synth.world import Rows, add_events
 
 ACTIVE, REVOKED, CANCELLED = 0, 1, 2
-_YEAR = 365.25
 COUNTY, PREFECTURE = 1, 2
 
 
@@ -50,7 +49,7 @@ def simulate_lifecycle(frame: FirmFrame, risk: np.ndarray, timeline: Timeline, p
 
     hazard = (ev.cancellation.base + ev.cancellation.slope * risk) * np.where(
         frame.kind == INDIVIDUAL, ev.cancellation.individual_multiplier, 1.0)
-    cancel = est + 1 + (rng.exponential(1.0, n) / hazard * _YEAR).astype(np.int64)
+    cancel = est + 1 + (rng.exponential(1.0, n) / hazard * YEAR).astype(np.int64)
     end = np.where(cancel <= horizon, cancel, NEVER)
     status = np.where(end < NEVER, CANCELLED, ACTIVE)
 
@@ -92,8 +91,8 @@ def simulate_lifecycle(frame: FirmFrame, risk: np.ndarray, timeline: Timeline, p
         # still listed: the dishonesty list after three years, and often revocation
         stuck = new[list_out == NEVER]
         stuck_in = list_in[list_out == NEVER]
-        dishonest_in = stuck_in + int(ev.dishonest_list.after_abnormal_years * _YEAR) + rng.integers(0, 31, len(stuck))
-        revoke = stuck_in + (rng.uniform(*ev.revocation.after_years, len(stuck)) * _YEAR).astype(np.int64)
+        dishonest_in = stuck_in + int(ev.dishonest_list.after_abnormal_years * YEAR) + rng.integers(0, 31, len(stuck))
+        revoke = stuck_in + (rng.uniform(*ev.revocation.after_years, len(stuck)) * YEAR).astype(np.int64)
         revoked = (rng.random(len(stuck)) < ev.revocation.share) & (revoke < end[stuck])
         status[stuck[revoked]] = REVOKED
         end[stuck[revoked]] = revoke[revoked]

@@ -20,10 +20,9 @@ from riskgraph.synth.addresses import AddressBook, Place
 from riskgraph.synth.geography import Geography
 from riskgraph.synth.population import ENTERPRISE, FirmFrame, nice_round
 from riskgraph.synth.profile import HubSize, Profile
-from riskgraph.synth.timeline import NEVER, Timeline, day
+from riskgraph.synth.timeline import NEVER, YEAR, Timeline, day
 from riskgraph.synth.world import DIRECTOR, MANAGER, SUPERVISOR, PersonPool, Plan, Structure
 
-_YEAR = 365.25
 STATE_HOLDER_INDUSTRY = "L7212"  # 投资与资产管理
 AGENT_INDUSTRY = "L7299"  # 其他未列明商务服务业
 
@@ -127,7 +126,7 @@ class Planter:
         return np.sort(np.concatenate([near, self.candidates.draw_where(eligible, k - len(near))]))
 
     def _days_ago(self, low_years: float, high_years: float, k: int) -> np.ndarray:
-        return self.as_of - (self.rng.uniform(low_years, high_years, k) * _YEAR).astype(np.int64)
+        return self.as_of - (self.rng.uniform(low_years, high_years, k) * YEAR).astype(np.int64)
 
     # --- risky structures ----------------------------------------------------------------------
     def shell_rings(self) -> None:
@@ -139,7 +138,7 @@ class Planter:
                 return
             county = self._county()
             self._make_enterprise(firms, county)
-            start = self.as_of - spec.burst_days - int(rng.uniform(0, spec.recent_years * _YEAR - spec.burst_days))
+            start = self.as_of - spec.burst_days - int(rng.uniform(0, spec.recent_years * YEAR - spec.burst_days))
             f.established[firms] = np.sort(start + rng.integers(0, spec.burst_days, len(firms)))
             industries = np.array(spec.industries, dtype=object)
             f.industry[firms] = industries[rng.integers(0, len(industries), len(firms))]

@@ -15,6 +15,7 @@ import numpy as np
 
 EPOCH = dt.date(1970, 1, 1)
 NEVER = np.int64(2**40)  # an open end: later than any real day
+YEAR = 365.25  # days: rates in the profile are per year
 
 
 def day(d: dt.date) -> int:
