@@ -79,12 +79,29 @@ def write_month(driver: Driver, settings: Settings, *, month: str, run_id: str, 
 
     Returns the run id that was replaced (already deleted), or None. Column arguments are
     parallel, one entry per firm; ``reasons`` are JSON texts. Batches go out on
-    ``WRITE_THREADS`` sessions at once (distinct firms: no lock contention).
+    ``WRITE_THREADS`` sessions at once until two of them deadlock (see :func:`far_apart_batches`).
     """
     ensure_result_schema(driver, settings)
     with paused_gc():
         return _write_month(driver, settings, month, run_id, model_version, node, fid, score, own, received, cls,
                             indicator_set, reasons, class_counts, on_batch)
+
+
+def far_apart_batches(n: int, batch: int) -> np.ndarray:
+    """Row numbers 0..n-1, whole batches in the order first, last, second, second-to-last, …
+
+    Firms loaded together sit next to each other in node order and are often linked (a group,
+    a ring); adding a relationship locks the neighbours' relationship chains, so two writers
+    on neighbouring batches deadlock, and after a deadlock the rest goes on one lane. Writers
+    taking batches from both ends meet less often (a million firms: 36.4 s → 31–33 s).
+    Each batch stays a contiguous run (the short last one stays last).
+    """
+    full = n // batch
+    ends = np.empty(full, dtype=np.int64)
+    ends[0::2] = np.arange((full + 1) // 2)
+    ends[1::2] = full - 1 - np.arange(full // 2)
+    starts = np.concatenate([ends * batch, [full * batch] if n % batch else []]).astype(np.int64)
+    return np.concatenate([np.arange(lo, min(lo + batch, n)) for lo in starts]) if n else np.zeros(0, np.int64)
 
 
 def _write_month(driver: Driver, settings: Settings, month: str, run_id: str, model_version: str,
@@ -104,7 +121,7 @@ def _write_month(driver: Driver, settings: Settings, month: str, run_id: str, mo
     text = db.cypher("write/create_ratings")
 
     def work(tx: ManagedTransaction, rows: Sequence[int]) -> None:
-        lo, hi = rows[0], rows[-1] + 1
+        lo, hi = int(rows[0]), int(rows[-1]) + 1
         tx.run(text, node=nodes[lo:hi], fid=fids[lo:hi], score=scores[lo:hi], cls=cls[lo:hi],
                reasons=reasons[lo:hi], detail=details[lo:hi], digest=digests[lo:hi], run_id=run_id, month=month,
                model_version=model_version).consume()
@@ -113,7 +130,8 @@ def _write_month(driver: Driver, settings: Settings, month: str, run_id: str, mo
         sess.execute_write(lambda tx: tx.run(db.cypher("write/start_score_run"), run_id=run_id, month=month,
                                              model_version=model_version, started=_now()).consume())
     # firms linked to each other may sit in two batches at once: a deadlock turns the second lane off
-    db.write_concurrently(driver, settings, work, range(n), WRITE_BATCH, WRITE_THREADS, on_batch, **_QUIET)
+    order = far_apart_batches(n, WRITE_BATCH).tolist()
+    db.write_concurrently(driver, settings, work, order, WRITE_BATCH, WRITE_THREADS, on_batch, **_QUIET)
 
     def flip(tx: ManagedTransaction) -> str | None:
         rec = tx.run(db.cypher("write/activate_score_run"), run_id=run_id, month=month, finished=_now(),

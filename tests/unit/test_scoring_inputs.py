@@ -98,3 +98,4 @@ def test_reasons_stored_by_an_earlier_model_still_render() -> None:
     assert "reg.penalty_count_36m" in render_reason(old, CONFIG, "zh")
     rule = {"type": "rule", "id": "retired_rule", "min_class": "C"}
     assert render_reason(rule, CONFIG, "en") == "hard rule retired_rule: at least class C"
+
