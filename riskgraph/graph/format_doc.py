@@ -49,6 +49,9 @@ Rules that hold for every file:
   twice becomes one `Address` node; the region is read from the text when the row gives none.
 - Relationships are identified by their endpoints, role and `since`. A monthly delta closes a relationship
   by sending the same row again with `until` set, and adds new ones as new rows; nothing is deleted.
+- A monthly delta in a folder named `YYYY-MM` (as in `deltas/2026-07/`) dates the status changes of its
+  firms to that month: the firm keeps the status it had before, so an earlier month is re-scored with
+  the status of its time. Other firm fields are simply updated.
 - Firms and persons from data sets without Chinese codes use namespaced ids `scheme:id`
   (e.g. `ftm:NK-abc`, `bods:123`, `icij:10000001`), kind `foreign` for firms.
 

@@ -26,11 +26,12 @@ class GraphLoader:
         self.settings = settings
 
     def write(self, query_name: str, rows: Sequence[dict[str, Any]],
-              on_batch: Callable[[int], None] | None = None) -> None:
+              on_batch: Callable[[int], None] | None = None, **params: Any) -> None:
+        """Run ``query_name`` over ``rows`` in batches; ``params`` go to every batch as they are."""
         text = db.cypher(query_name)
 
         def work(tx: ManagedTransaction, batch: Sequence[dict[str, Any]]) -> None:
-            tx.run(text, rows=list(batch)).consume()
+            tx.run(text, rows=list(batch), **params).consume()
 
         db.write_concurrently(self.driver, self.settings, work, rows, self.settings.ingest_batch_size,
                               self.settings.ingest_writers, on_batch)

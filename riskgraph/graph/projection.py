@@ -44,6 +44,7 @@ from riskgraph.scoring.projection import (
     mark_exempt,
     month_end,
     region_codes,
+    status_as_of,
     ymd_to_days,
 )
 from riskgraph.settings import Settings
@@ -156,7 +157,8 @@ def read_projection(driver: Driver, settings: Settings, month: str, hubs: Exempt
         month=month, as_of=end_day,
         firm_key=firm_col("fid", object), firm_name=firm_col("name", object),
         kind=code_array(firm_col("kind", object), ENTITY_KINDS, "entity kind"),
-        status=code_array(firm_col("status", object), FIRM_STATUSES, "status"),
+        status=code_array(status_as_of(firm_col("status", object), [firms["status_changes"][k] for k in order],
+                                       month), FIRM_STATUSES, "status"),
         key_area=code_array(firm_col("key_area", object), KEY_AREAS, "key area"),
         capital=np.where(capital >= 0, capital, np.nan),
         established=np.where(established > 0, ymd_to_days(np.maximum(established, 10101)),

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from neo4j import Driver, ManagedTransaction
 
+from riskgraph.errors import RiskgraphError
 from riskgraph.graph import db
 from riskgraph.scoring.bulk import paused_gc
 from riskgraph.settings import Settings
@@ -35,6 +36,8 @@ WRITE_BATCH = 10_000
 WRITE_THREADS = 2
 _QUIET: dict[str, Any] = {"notifications_disabled_classifications": ["DEPRECATION"]}
 DELETE_BATCH = 20_000
+# a run still 'writing' this long after it started is taken for a crash's leftover
+WRITING_LEASE = dt.timedelta(hours=1)
 
 
 def rating_digest(fid: str, month: str, run_id: str, model_version: str, score: float, cls: str,
@@ -136,7 +139,11 @@ def _write_month(driver: Driver, settings: Settings, month: str, run_id: str, mo
     def flip(tx: ManagedTransaction) -> str | None:
         rec = tx.run(db.cypher("write/activate_score_run"), run_id=run_id, month=month, finished=_now(),
                      firms=n, class_counts=json.dumps(class_counts)).single()
-        return rec["previous"] if rec else None
+        if rec is None:  # the run node is gone: a scorer that started later deleted it as stale
+            raise RiskgraphError(f"run {run_id} of {month} was removed while it was being written (was {month} "
+                                 "withdrawn, or scored again by another job?); nothing changed for readers — "
+                                 "score the month again")
+        return rec["previous"]
 
     with db.session(driver, settings) as sess:
         previous = sess.execute_write(flip)
@@ -168,8 +175,10 @@ def delete_stale_runs(driver: Driver, settings: Settings, month: str) -> list[st
     once until two deadlock (linked firms in two batches); a last pass by
     run id catches anything the list missed before the run node itself goes.
     """
+    writing_since = _now() - WRITING_LEASE
     with db.session(driver, settings) as sess:
-        stale = [r["run_id"] for r in db.read_all(sess, "read/result_stale_runs", month=month)]
+        stale = [r["run_id"] for r in db.read_all(sess, "read/result_stale_runs", month=month,
+                                                  writing_since=writing_since)]
     for run_id in stale:
         with db.session(driver, settings, **_QUIET) as sess:
             nodes = sess.execute_read(_rating_nodes, run_id)
@@ -192,11 +201,21 @@ def withdraw_month(driver: Driver, settings: Settings, month: str) -> str | None
     return str(rec["withdrawn"]) if rec and rec["withdrawn"] else None
 
 
-def read_month(driver: Driver, settings: Settings, month: str) -> MonthRatings:
+def read_month(driver: Driver, settings: Settings, month: str, attempts: int = 3) -> MonthRatings:
+    """The month's active ratings, whole: a read that overlapped a re-run's switch-over is repeated.
+
+    Reads see committed data as they go, so a long read that began on the previous run can see
+    its ratings being deleted after the switch; the count written with the run tells.
+    """
     text = db.cypher("read/result_month")
-    with db.session(driver, settings) as sess:
-        # dict(record), not record.data(): the lists hold a value per firm
-        r = sess.execute_read(lambda tx: dict(tx.run(text, month=month).single(strict=True)))
+    for _ in range(attempts):
+        with db.session(driver, settings) as sess:
+            # dict(record), not record.data(): the lists hold a value per firm
+            r = sess.execute_read(lambda tx: dict(tx.run(text, month=month).single(strict=True)))
+        if r["run_firms"] is None or r["run_firms"] == len(r["fid"]):
+            break
+    else:
+        raise RiskgraphError(f"the ratings of {month} kept changing while being read; try again")
     return MonthRatings(month, r["run_id"], r["model_version"], r["fid"], r["class"], r["score"], r["digest"],
                         r["reasons"], r["detail"])
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -141,7 +142,8 @@ def load_directory(directory: Path, driver: Driver, settings: Settings, *, skip_
             if batch.relationship:
                 loader.write_relationships(batch.relationship, batch.query, batch.rows, on_batch=advance)
             else:
-                loader.write(batch.query, batch.rows, on_batch=advance)
+                extra = {"month": delta_month(directory)} if batch.query == "ingest/merge_firms" else {}
+                loader.write(batch.query, batch.rows, on_batch=advance, **extra)
             elapsed = time.perf_counter() - t0
             if batch.query != "ingest/merge_addresses":
                 summary.rows[batch.kind] = summary.rows.get(batch.kind, 0) + len(batch.rows)
@@ -149,6 +151,16 @@ def load_directory(directory: Path, driver: Driver, settings: Settings, *, skip_
     loader.finish_run(run_id, summary.rows)
     summary.elapsed_s = time.perf_counter() - started
     return summary
+
+
+def delta_month(directory: Path) -> str | None:
+    """The month of a monthly delta folder (named ``YYYY-MM``, e.g. ``deltas/2026-07``); None otherwise.
+
+    Status changes carried by a delta are dated to its month, so that earlier months can be
+    re-scored with the status firms had then.
+    """
+    name = directory.resolve().name
+    return name if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", name) else None
 
 
 def delta_directories(directory: Path) -> list[Path]:

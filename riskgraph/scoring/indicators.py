@@ -54,7 +54,7 @@ def _register(name: str) -> Callable[[ComputeFn], ComputeFn]:
     return wrap
 
 
-def _event_mask(p: Projection, c: Compute, months: int | None = None, end_offset_days: float = 0.0) -> Bools:
+def _event_mask(p: Projection, c: Compute, months: int | None = None, offset_months: int = 0) -> Bools:
     """Events of the given kinds (results, minimum severity) inside the window."""
     mask = np.isin(p.ev_kind, [EVENT_KINDS.index(k) for k in c.kinds])
     if c.results:
@@ -64,9 +64,20 @@ def _event_mask(p: Projection, c: Compute, months: int | None = None, end_offset
         mask &= p.ev_severity >= c.severity_min
     window = months if months is not None else c.months
     if window is not None:
-        age = (p.as_of - end_offset_days) - p.ev_day
-        mask &= (age >= 0) & (age < window * DAYS_PER_MONTH)
+        age = months_ago(p, p.ev_day) - offset_months
+        mask &= (age >= 0) & (age < window) & (p.ev_day <= p.as_of)
     return mask
+
+
+def months_ago(p: Projection, days: np.ndarray) -> np.ndarray:
+    """Calendar months from ``days`` to the projection's month: 0 within that month, 1 the month before, …
+
+    "In the last 60 months" as of June 2026 means July 2021 to June 2026, whatever the day.
+    """
+    def month_index(d: np.ndarray) -> np.ndarray:
+        return np.asarray(d, dtype=np.int64).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+
+    return month_index(np.asarray([p.as_of])) - month_index(days)
 
 
 def group_max(index: np.ndarray, values: np.ndarray, size: int, fill: float) -> F64:
@@ -141,7 +152,7 @@ def count_growth(p: Projection, extras: Extras, c: Compute) -> F64:
     """Recent count over the previous window's count (previous 0 counts as 1); 0 below ``min_recent``."""
     months = c.months or 6
     recent = _per_firm_count(p, _event_mask(p, c, months))
-    before = _per_firm_count(p, _event_mask(p, c, months, end_offset_days=months * DAYS_PER_MONTH))
+    before = _per_firm_count(p, _event_mask(p, c, months, offset_months=months))
     growth = recent / np.maximum(before, 1.0)
     return np.where(recent >= (c.min_recent or 1), growth, 0.0)
 
@@ -168,12 +179,17 @@ def on_list(p: Projection, extras: Extras, c: Compute) -> F64:
 
 @_register("was_on_list")
 def was_on_list(p: Projection, extras: Extras, c: Compute) -> F64:
-    """Listed within ``months`` (or ever, without a window) and not listed now."""
+    """Not listed now, but on the list at some time within ``months`` (or ever, without a window).
+
+    The removal dates the end of a listing: a firm listed 40 months ago and removed last month
+    was on the list within 36 months.
+    """
     assert c.list_in and c.list_out
     listed, last_in = list_state(p, c.list_in, c.list_out)
     ever = last_in > np.iinfo(np.int32).min
     if c.months is not None:
-        ever &= (p.as_of - last_in) < c.months * DAYS_PER_MONTH
+        last_out = _last_day(p, c.list_out)  # not listed now: the latest removal ended the latest listing
+        ever &= months_ago(p, last_out) < c.months
     return (ever & ~listed).astype(np.float64)
 
 

@@ -171,6 +171,23 @@ class Projection:
         return {str(k): i for i, k in enumerate(self.firm_key)}
 
 
+def status_as_of(current: npt.NDArray[np.object_], changes: list[list[str]], month: str) -> npt.NDArray[np.object_]:
+    """Each firm's status at the end of ``month`` from its current status and its dated changes.
+
+    ``changes`` per firm: ``"YYYY-MM:status before"`` in load order, one per monthly delta that
+    changed the status. The status at the end of ``month`` is the one before the first change
+    dated after it; with none, the current one.
+    """
+    out = np.asarray(current, dtype=object).copy()
+    for i, firm_changes in enumerate(changes):
+        for entry in firm_changes:
+            changed, _, before = str(entry).partition(":")
+            if changed > month:
+                out[i] = before
+                break
+    return out
+
+
 def existing_firms(p: Projection) -> Projection:
     """The projection without firms established after its month end (and their records).
 
@@ -253,11 +270,35 @@ def mark_exempt(p: Projection, hubs: ExemptHubs, salt: str) -> dict[str, int]:
     """Set the projection's exempt flags from a hub list of raw identifiers; returns counts matched."""
     firm_keys = set(hubs.firms)
     person_keys = {person_key(raw, salt) for raw in hubs.persons}
-    # address keys are "region:text"; the region may come from the registration row, so match on the text
-    address_texts = {normalise_address(raw).text for raw in hubs.addresses}
+    addresses = _address_regions(hubs.addresses)
     p.firm_exempt = np.fromiter((k in firm_keys for k in p.firm_key), dtype=bool, count=p.n_firms)
     p.conn_exempt = np.fromiter(
-        ((k in person_keys) if kind == 0 else (str(k).split(":", 1)[-1] in address_texts)
+        ((k in person_keys) if kind == 0 else _address_listed(str(k), addresses)
          for k, kind in zip(p.conn_key, p.conn_kind, strict=True)), dtype=bool, count=p.n_connectors)
     return {"firms": int(p.firm_exempt.sum()), "connectors": int(p.conn_exempt.sum())}
 
+
+
+def _address_regions(raw_addresses: tuple[str, ...]) -> dict[str, set[str]]:
+    """Listed addresses: normalised text → region prefixes ("" when the text names no region).
+
+    A prefix is the region code without its trailing zero pairs (深圳市 440300 → "4403"), so a
+    hub written with its city matches the stored address in any county of that city, but the same
+    street address in another city does not.
+    """
+    out: dict[str, set[str]] = {}
+    for raw in raw_addresses:
+        a = normalise_address(raw)
+        prefix = (a.region or "").rstrip("0")
+        prefix += "0" * (len(prefix) % 2)  # whole digit pairs: 110100 → "1101", 110000 → "11"
+        out.setdefault(a.text, set()).add(prefix)
+    return out
+
+
+def _address_listed(key: str, listed: dict[str, set[str]]) -> bool:
+    """Whether an address key ("region:text") is on the list; an unknown region on either side matches."""
+    region, _, text = key.partition(":")
+    prefixes = listed.get(text)
+    if prefixes is None:
+        return False
+    return region in ("", "000000") or any(region.startswith(pre) for pre in prefixes)

@@ -14,7 +14,8 @@ A reason is a plain JSON-able dict with a ``type``:
   ``class``, ``ratio``, ``points``;
 * ``clean`` — nothing adverse.
 
-Persons appear only by their masked name (the projection never holds more). The
+Persons appear only by their masked name and their key — the salted hash (HMAC) of the ID
+number that the network API also uses — never by ID number or full name. The
 texts are produced by :func:`render_reason` from the structure, so stored reasons can be
 shown in either language later. Reasons stored under an earlier model version whose
 indicators or rules have since been renamed still render (naming the indicator id).
@@ -125,7 +126,7 @@ def _path_reasons(p: Projection, config: ModelConfig, prop: PropagationResult, r
     min_pts = config.propagation.reason_min_points
     mem, links = prop.memberships, prop.links
     total = (np.bincount(mem.firm, weights=prop.member_contribution, minlength=p.n_firms)
-             + np.bincount(links.recv, weights=prop.link_contribution, minlength=p.n_firms))
+             + np.bincount(links.recv, weights=prop.link_contribution, minlength=p.n_firms)).astype(np.float64)
     share = np.divide(relational_points, total, out=np.zeros_like(total), where=total > 0)
     mem_pts = prop.member_contribution * share[mem.firm]
     link_pts = prop.link_contribution * share[links.recv]

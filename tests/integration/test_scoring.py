@@ -145,6 +145,31 @@ def test_a_month_rates_only_firms_that_existed_by_its_end(loaded: Driver, neo4j_
     assert Y not in _month(loaded, neo4j_settings, "2026-06") and Y in _month(loaded, neo4j_settings, "2026-07")
 
 
+def test_a_past_month_is_scored_with_the_status_firms_had_then(loaded: Driver, neo4j_settings: Settings,
+                                                               tmp_path: Path) -> None:
+    import csv
+
+    with open(CASE / "firms.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    delta = tmp_path / "deltas" / "2026-07"  # a July delta revokes Y's licence
+    delta.mkdir(parents=True)
+    with open(delta / "firms.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerow({**next(r for r in rows if r["firm_id"] == Y), "status": "revoked"})
+    load_directory(delta, loaded, neo4j_settings)
+    load_directory(delta, loaded, neo4j_settings)  # again: the change is recorded once
+    with db.session(loaded, neo4j_settings) as sess:
+        changes = sess.run("MATCH (f:Firm {fid: $fid}) RETURN f.status_changes AS c", fid=Y).single(strict=True)["c"]
+    assert changes == ["2026-07:active"]
+    service.score_month(loaded, neo4j_settings, "2026-06", CONFIG, HUBS)
+    service.score_month(loaded, neo4j_settings, "2026-07", CONFIG, HUBS)
+    june, july = _month(loaded, neo4j_settings, "2026-06"), _month(loaded, neo4j_settings, "2026-07")
+    assert not any(r["type"] == "rule" and r["id"] == "revoked" for r in june[Y]["reasons"])
+    assert any(r["type"] == "rule" and r["id"] == "revoked" for r in july[Y]["reasons"])
+    assert july[Y]["class"] in ("C", "D")
+
+
 def test_withdrawing_a_month_removes_it_and_only_it(loaded: Driver, neo4j_settings: Settings) -> None:
     june = service.score_month(loaded, neo4j_settings, "2026-06", CONFIG, HUBS)
     service.score_month(loaded, neo4j_settings, "2026-07", CONFIG, HUBS)
@@ -155,6 +180,24 @@ def test_withdrawing_a_month_removes_it_and_only_it(loaded: Driver, neo4j_settin
         runs = sess.run("MATCH (r:ScoreRun) RETURN collect(r.month) AS m").single(strict=True)["m"]
     assert left == 0 and runs == ["2026-07"]
     assert results.withdraw_month(loaded, neo4j_settings, "2026-06") is None  # again: nothing to do
+
+
+def test_a_run_being_written_is_left_alone_and_a_crashed_one_is_cleared(loaded: Driver,
+                                                                         neo4j_settings: Settings) -> None:
+    import datetime as dt
+
+    now = dt.datetime.now(dt.UTC)
+    with db.session(loaded, neo4j_settings) as sess:
+        for run_id, started in (("busy", now), ("crashed", now - dt.timedelta(hours=3))):
+            sess.run(db.cypher("write/start_score_run"), run_id=run_id, month="2026-06", model_version="x",
+                     started=started).consume()
+            sess.run("CREATE (:Rating {run_id: $r, month: '2026-06', fid: 'x'})", r=run_id).consume()
+    run = service.score_month(loaded, neo4j_settings, "2026-06", CONFIG, HUBS)
+    with db.session(loaded, neo4j_settings) as sess:
+        runs = sorted(sess.run("MATCH (r:ScoreRun) RETURN r.run_id AS id").value())
+        orphans = sess.run("MATCH (r:Rating {fid: 'x'}) RETURN collect(r.run_id) AS ids").single(strict=True)["ids"]
+    assert runs == sorted(["busy", run.run_id]) and orphans == ["busy"]
+    assert len(results.read_month(loaded, neo4j_settings, "2026-06").fid) == 13
 
 
 def test_tampered_rating_is_detected(loaded: Driver, neo4j_settings: Settings) -> None:

@@ -19,6 +19,7 @@ from riskgraph.scoring.projection import (
     day_number,
     existing_firms,
     month_end,
+    status_as_of,
     ymd_to_days,
 )
 from riskgraph.scoring.propagation import propagate_risk
@@ -203,3 +204,41 @@ def test_firms_established_after_the_month_end_are_left_out() -> None:
     assert list(q.ev_firm) == [1] and sorted(q.mem_firm.tolist()) == [0, 1]
     assert list(zip(q.link_src.tolist(), q.link_dst.tolist(), strict=True)) == [(0, 1)]
     assert existing_firms(q) is q
+
+
+def test_status_at_a_month_end_undoes_later_changes() -> None:
+    current = np.array(["revoked", "cancelled", "active"], dtype=object)
+    changes = [["2026-07:active"], ["2026-05:active", "2026-08:revoked"], []]
+    assert status_as_of(current, changes, "2026-06").tolist() == ["active", "revoked", "active"]
+    assert status_as_of(current, changes, "2026-04").tolist() == ["active", "active", "active"]
+    assert status_as_of(current, changes, "2026-08").tolist() == ["revoked", "cancelled", "active"]
+
+
+@pytest.mark.parametrize("n", [0, 1])
+def test_a_month_without_firms_or_links_scores(n: int) -> None:
+    r = score_projection(projection(n), CONFIG)
+    assert len(r.score) == n and len(r.reasons) == n
+
+
+def test_windows_are_calendar_months_and_a_past_listing_counts_to_its_removal() -> None:
+    def ago(d: date) -> int:
+        return AS_OF - day_number(d)
+
+    ids = [i.id for i in CONFIG.indicators]
+    p = projection(3, events=[(0, "penalty", ago(date(2021, 6, 30))), (1, "penalty", ago(date(2021, 7, 1))),
+                              (2, "abnormal_list_in", ago(date(2023, 2, 10))),
+                              (2, "abnormal_list_out", ago(date(2026, 5, 20)))])
+    r = score_projection(p, CONFIG)
+    assert r.raw[:2, ids.index("reg.penalty_count_60m")].tolist() == [0, 1]  # July 2021 – June 2026
+    assert r.raw[2, ids.index("reg.abnormal_past")] == 1  # listed 40 months ago, on the list until May
+
+
+def test_a_listed_address_is_exempt_in_its_own_county_only() -> None:
+    from riskgraph.scoring.config import ExemptHubs
+    from riskgraph.scoring.projection import mark_exempt
+
+    p = projection(4, [(0, 0, ADDRESS), (1, 1, ADDRESS), (2, 2, ADDRESS), (3, 3, ADDRESS)], conn_kinds=[1, 1, 1, 1])
+    p.conn_key = np.array(["440304:人民路1号", "440305:人民路1号", "110105:人民路1号", "000000:人民路1号"],
+                          dtype=object)
+    mark_exempt(p, ExemptHubs(addresses=("深圳市福田区人民路1号",)), "salt")
+    assert p.conn_exempt.tolist() == [True, False, False, True]  # Futian (or unknown); not Nanshan, not Beijing
