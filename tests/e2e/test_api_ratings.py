@@ -6,9 +6,7 @@ and D in July; X (乙关联) shares its legal representative with the D firm D1.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,35 +14,17 @@ from neo4j import Driver
 
 from riskgraph.api.app import create_app
 from riskgraph.graph import db
-from riskgraph.graph.schema import apply_schema
-from riskgraph.ingest.load import load_directory
-from riskgraph.scoring import service
-from riskgraph.scoring.config import load_exempt_hubs, load_model_config
 from riskgraph.settings import Settings
+from tests.related_risk import fid, load_and_score
 
-CASE = Path(__file__).resolve().parents[1] / "fixtures" / "scoring" / "related_risk"
-
-
-def _fid(name_part: str) -> str:
-    with open(CASE / "firms.csv", encoding="utf-8") as fh:
-        return next(r["firm_id"] for r in csv.DictReader(fh) if name_part in r["name"])
-
-
-D1, X, Z = _fid("甲失信"), _fid("乙关联"), _fid("戊后失信")
+D1, X, Z = fid("甲失信"), fid("乙关联"), fid("戊后失信")
 UNRATED_BUT_VALID = "91440305MA5DABCD1U"
 
 
 @pytest.fixture(scope="module")
 def client(driver: Driver, neo4j_settings: Settings) -> Iterator[TestClient]:
-    settings = neo4j_settings
-    with db.session(driver, settings) as sess:
-        sess.run(db.cypher("admin/delete_all")).consume()
-    apply_schema(driver, settings)
-    load_directory(CASE, driver, settings)
-    hubs = load_exempt_hubs(CASE / "exempt_hubs.yaml")
-    for month in ("2026-06", "2026-07"):
-        service.score_month(driver, settings, month, load_model_config(), hubs)
-    with TestClient(create_app(settings)) as c:
+    load_and_score(driver, neo4j_settings)
+    with TestClient(create_app(neo4j_settings)) as c:
         yield c
 
 

@@ -6,43 +6,25 @@ the assertions read what an investigator or analyst would see.
 
 from __future__ import annotations
 
-import csv
 import re
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from neo4j import Driver
 
-from riskgraph.graph import db
-from riskgraph.graph.schema import apply_schema
-from riskgraph.ingest.load import load_directory
-from riskgraph.scoring import service
-from riskgraph.scoring.config import load_exempt_hubs, load_model_config
 from riskgraph.settings import Settings
 from tests.e2e.service import running_service
+from tests.related_risk import fid, load_and_score
 
-CASE = Path(__file__).resolve().parents[1] / "fixtures" / "scoring" / "related_risk"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _fid(name_part: str) -> str:
-    with open(CASE / "firms.csv", encoding="utf-8") as fh:
-        return next(r["firm_id"] for r in csv.DictReader(fh) if name_part in r["name"])
 
 
 @pytest.fixture(scope="module")
 def base_url(driver: Driver, neo4j_settings: Settings) -> Iterator[str]:
-    with db.session(driver, neo4j_settings) as sess:
-        sess.run(db.cypher("admin/delete_all")).consume()
-    apply_schema(driver, neo4j_settings)
-    load_directory(CASE, driver, neo4j_settings)
-    hubs = load_exempt_hubs(CASE / "exempt_hubs.yaml")
-    for month in ("2026-06", "2026-07"):
-        service.score_month(driver, neo4j_settings, month, load_model_config(), hubs)
+    load_and_score(driver, neo4j_settings)
     with running_service(neo4j_settings) as base:
         yield base
 
@@ -58,7 +40,7 @@ def rendered(url: str) -> str:
 
 
 def test_investigator_sees_class_reasons_history_and_network(base_url: str) -> None:
-    x, d1 = _fid("乙关联"), _fid("甲失信")
+    x, d1 = fid("乙关联"), fid("甲失信")
     dom = rendered(f"{base_url}/?fid={x}&lang=zh")
     assert 'data-ready="firm"' in dom
     assert "深圳市乙关联科技有限公司" in dom
@@ -76,7 +58,7 @@ def test_investigator_sees_class_reasons_history_and_network(base_url: str) -> N
 
 
 def test_analyst_sees_hotspots_and_downgrades(base_url: str) -> None:
-    z = _fid("戊后失信")
+    z = fid("戊后失信")
     dom = rendered(f"{base_url}/?view=hotspots&lang=en")
     assert 'data-ready="hotspots"' in dom
     assert "广东省深圳市" in dom  # prefecture row of the heat table

@@ -23,22 +23,15 @@ from riskgraph.scoring.config import ExemptHubs, load_exempt_hubs, load_model_co
 from riskgraph.scoring.interchange import projection_from_interchange
 from riskgraph.scoring.reasons import render_reason
 from riskgraph.settings import Settings
+from tests.related_risk import CASE, fid
 
-CASE = Path(__file__).resolve().parents[1] / "fixtures" / "scoring" / "related_risk"
 HUBS = load_exempt_hubs(CASE / "exempt_hubs.yaml")
 CONFIG = load_model_config()
 
 
-def _fid(name_part: str) -> str:
-    import csv
-
-    with open(CASE / "firms.csv", encoding="utf-8") as fh:
-        return next(r["firm_id"] for r in csv.DictReader(fh) if name_part in r["name"])
-
-
-D1, X, Y, AB, Z = (_fid(s) for s in ("甲失信", "乙关联", "丙对照", "丁异常", "戊后失信"))
-A = [_fid(s) for s in ("秘书一号", "秘书二号", "秘书三号", "秘书四号", "秘书五号")]
-C1, C2, C3 = (_fid(s) for s in ("环一", "环二", "环三"))
+D1, X, Y, AB, Z = (fid(s) for s in ("甲失信", "乙关联", "丙对照", "丁异常", "戊后失信"))
+A = [fid(s) for s in ("秘书一号", "秘书二号", "秘书三号", "秘书四号", "秘书五号")]
+C1, C2, C3 = (fid(s) for s in ("环一", "环二", "环三"))
 
 
 @pytest.fixture()
