@@ -313,10 +313,7 @@ class _BodsConverter:
 
     def firm(self, p: Party) -> None:
         fid = external_id(SCHEME, p.id)
-        name = p.name
-        if not name:
-            name = f"(unknown entity) {p.id}"
-            self.report.adjust("entity without a name: placeholder name written", p.id)
+        name = self.report.named(p.name, "entity", f"(unknown entity) {p.id}", p.id)
         status = FirmStatus.DISSOLVED if p.dissolution else FirmStatus.ACTIVE
         self.writer.add("firms", firm_id=fid, name=name, kind=EntityKind.FOREIGN, status=status,
                         established=p.founding, jurisdiction=jurisdiction_or_report(p.jurisdiction, self.report, p.id),
@@ -331,10 +328,7 @@ class _BodsConverter:
             self.writer.add("registrations", firm_id=fid, address=text)
 
     def person(self, p: Party) -> None:
-        name = p.name
-        if not name:
-            name = f"(unknown person) {p.id}"
-            self.report.adjust("person without a name: placeholder name written", p.id)
+        name = self.report.named(p.name, "person", f"(unknown person) {p.id}", p.id)
         self.writer.add("persons", person_id=external_id(SCHEME, p.id), name=name, source=p.source)
 
     def relation(self, r: Relation, known: set[str]) -> None:

@@ -80,6 +80,13 @@ class ConversionReport:
     def adjust(self, reason: str, example: str) -> None:
         self.adjusted.setdefault(reason, Finding()).add(example)
 
+    def named(self, name: str, what: str, placeholder: str, example: str) -> str:
+        """``name``, or ``placeholder`` when the source gives none (a name is required), noted as adjusted."""
+        if name:
+            return name
+        self.adjust(f"{what} without a name: placeholder name written", example)
+        return placeholder
+
     def to_dict(self) -> dict[str, Any]:
         def findings(group: dict[str, Finding]) -> dict[str, Any]:
             return {k: {"count": v.count, "examples": v.examples} for k, v in sorted(group.items())}

@@ -190,10 +190,7 @@ class _FtmConverter:
 
     def firm(self, e: Entity) -> None:
         fid = external_id(SCHEME, e.id)
-        name = e.name
-        if not name:
-            name = f"(no name) {e.id}"
-            self.report.adjust("firm without a name: placeholder name written", e.id)
+        name = self.report.named(e.name, "firm", f"(no name) {e.id}", e.id)
         incorporated = self.dates(e, "incorporationDate")
         dissolved = sorted(set(self.dates(e, "dissolutionDate")))
         stated = next((s for s in (status_from_text(v) for v in e.values("status")) if s), None)
@@ -241,10 +238,7 @@ class _FtmConverter:
                         detail=truncate(f"topics: {', '.join(topics)}; datasets: {e.source}"))
 
     def person(self, e: Entity) -> None:
-        name = e.name
-        if not name:
-            name = f"(no name) {e.id}"
-            self.report.adjust("person without a name: placeholder name written", e.id)
+        name = self.report.named(e.name, "person", f"(no name) {e.id}", e.id)
         self.writer.add("persons", person_id=external_id(SCHEME, e.id), name=name, source=e.source)
         if e.values("address") or e.values("addressEntity"):
             self.report.skip("person address not kept (riskgraph stores firms' registered addresses only)", e.id)

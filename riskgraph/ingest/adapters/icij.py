@@ -182,10 +182,7 @@ class _IcijConverter:
             else:
                 self.report.skip("address node without text", where)
             return
-        name = row.get("name", "")
-        if not name:
-            name = f"(no name) {SCHEME}:{node_id}"
-            self.report.adjust("node without a name: placeholder name written", where)
+        name = self.report.named(row.get("name", ""), "node", f"(no name) {SCHEME}:{node_id}", where)
         source = row.get("sourceID") or SCHEME
         if role in (FileRole.ENTITIES, FileRole.OTHERS):
             self.entity(node_id, name, row, source, where)
