@@ -14,7 +14,7 @@ from riskgraph.errors import ConfigError
 from riskgraph.reference.addresses import normalise_address
 from riskgraph.synth.addresses import AddressBook, chinese_number
 from riskgraph.synth.codes import ric_codes, uscc_codes
-from riskgraph.synth.geography import BirthPlaces, build_geography
+from riskgraph.synth.geography import BirthPlaces, Geography, build_geography
 from riskgraph.synth.population import nice_round
 from riskgraph.synth.profile import DEFAULT_PROFILE, load_profile
 from riskgraph.synth.randomness import Streams, zipf_counts
@@ -54,11 +54,15 @@ def test_resident_ids_pass_stdnum_with_birth_place_date_and_sex() -> None:
         assert (int(i[16]) % 2 == 1) == bool(m)  # odd sequence digit for men
 
 
-def test_shared_places_written_differently_normalise_to_one_key() -> None:
+def _address_book() -> tuple[Geography, AddressBook]:
     profile = load_profile()
     streams = Streams(3)
     geo = build_geography(profile, streams.rng("geography"))
-    book = AddressBook(geo, vocabulary(), profile, streams.rng("address-book"))
+    return geo, AddressBook(geo, vocabulary(), profile, streams.rng("address-book"))
+
+
+def test_shared_places_written_differently_normalise_to_one_key() -> None:
+    geo, book = _address_book()
     rng = np.random.default_rng(4)
     for county in range(0, geo.size, 7):
         place = book.office(county, rng)
@@ -71,10 +75,7 @@ def test_shared_places_written_differently_normalise_to_one_key() -> None:
 
 
 def test_ordinary_addresses_name_their_county() -> None:
-    profile = load_profile()
-    streams = Streams(3)
-    geo = build_geography(profile, streams.rng("geography"))
-    book = AddressBook(geo, vocabulary(), profile, streams.rng("address-book"))
+    geo, book = _address_book()
     rng = np.random.default_rng(5)
     county = rng.integers(0, geo.size, 500)
     kind = rng.integers(0, 3, 500)
