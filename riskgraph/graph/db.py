@@ -63,7 +63,15 @@ class _ExpectedDeadlocks(logging.Filter):
         return "DeadlockDetected" not in record.getMessage()
 
 
-_RETRY_LOG = logging.getLogger("neo4j.session")
+@contextmanager
+def _expected_deadlocks_unlogged() -> Iterator[None]:
+    retry_log = logging.getLogger("neo4j.session")
+    quiet = _ExpectedDeadlocks()
+    retry_log.addFilter(quiet)
+    try:
+        yield
+    finally:
+        retry_log.removeFilter(quiet)
 
 
 def write_concurrently(
@@ -102,46 +110,35 @@ def write_concurrently(
             on_batch(n)
 
     pending = iter(batches)
-    quiet = _ExpectedDeadlocks()
-    _RETRY_LOG.addFilter(quiet)
-    try:
-        _write_lanes(driver, settings, pending, guarded, done, deadlocks, writers, len(batches), session_kwargs)
-    finally:
-        _RETRY_LOG.removeFilter(quiet)
+    with _expected_deadlocks_unlogged():
+        if writers > 1 and len(batches) > 1:
+            with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="neo4j-writer") as pool:
+                local = threading.local()
+                opened: list[Session] = []
+
+                def run(batch: Sequence[Any]) -> int:
+                    if not hasattr(local, "session"):
+                        local.session = driver.session(database=settings.neo4j_database, **session_kwargs)
+                        opened.append(local.session)
+                    local.session.execute_write(guarded, batch)
+                    return len(batch)
+
+                try:
+                    in_flight = {pool.submit(run, b) for b in islice(pending, writers)}
+                    while in_flight:
+                        finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                        for future in finished:
+                            done(future.result())
+                            if not deadlocks.is_set():
+                                in_flight |= {pool.submit(run, b) for b in islice(pending, 1)}
+                finally:
+                    for sess in opened:
+                        sess.close()
+        with session(driver, settings, **session_kwargs) as sess:
+            for batch in pending:
+                sess.execute_write(guarded, batch)
+                done(len(batch))
     return seen[0]
-
-
-def _write_lanes(driver: Driver, settings: Settings, pending: Iterator[Sequence[Any]],
-                 guarded: Callable[[ManagedTransaction, Sequence[Any]], None], done: Callable[[int], None],
-                 deadlocks: threading.Event, writers: int, n_batches: int, session_kwargs: dict[str, Any]) -> None:
-    """``writers`` lanes until the first deadlock, then the rest one batch at a time."""
-    if writers > 1 and n_batches > 1:
-        with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="neo4j-writer") as pool:
-            local = threading.local()
-            opened: list[Session] = []
-
-            def run(batch: Sequence[Any]) -> int:
-                if not hasattr(local, "session"):
-                    local.session = driver.session(database=settings.neo4j_database, **session_kwargs)
-                    opened.append(local.session)
-                local.session.execute_write(guarded, batch)
-                return len(batch)
-
-            try:
-                in_flight = {pool.submit(run, b) for b in islice(pending, writers)}
-                while in_flight:
-                    finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        done(future.result())
-                        if not deadlocks.is_set():
-                            in_flight |= {pool.submit(run, b) for b in islice(pending, 1)}
-            finally:
-                for sess in opened:
-                    sess.close()
-    with session(driver, settings, **session_kwargs) as sess:
-        for batch in pending:
-            sess.execute_write(guarded, batch)
-            done(len(batch))
 
 
 def write_batches(
