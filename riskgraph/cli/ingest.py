@@ -13,7 +13,8 @@ import typer
 from riskgraph.errors import ValidationFailed
 from riskgraph.graph import db
 from riskgraph.graph.schema import apply_schema
-from riskgraph.ingest.load import delta_directories, load_directory
+from riskgraph.ingest.load import load_directory
+from riskgraph.ingest.read import delta_directories
 from riskgraph.settings import get_settings
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from riskgraph.errors import RowProblem, ValidationFailed
 from riskgraph.graph.loader import GraphLoader
 from riskgraph.ingest.prepare import PreparedBatch, RowPreparer
-from riskgraph.ingest.read import find_files, read_file
+from riskgraph.ingest.read import delta_month, find_files, read_file
 from riskgraph.ingest.validate import ValidationResult, validate_files
 from riskgraph.settings import Settings
 
@@ -151,19 +150,3 @@ def load_directory(directory: Path, driver: Driver, settings: Settings, *, skip_
     loader.finish_run(run_id, summary.rows)
     summary.elapsed_s = time.perf_counter() - started
     return summary
-
-
-def delta_month(directory: Path) -> str | None:
-    """The month of a monthly delta folder (named ``YYYY-MM``, e.g. ``deltas/2026-07``); None otherwise.
-
-    Status changes carried by a delta are dated to its month, so that earlier months can be
-    re-scored with the status firms had then.
-    """
-    name = directory.resolve().name
-    return name if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", name) else None
-
-
-def delta_directories(directory: Path) -> list[Path]:
-    """Monthly delta folders (``deltas/YYYY-MM``) below a data set, oldest first."""
-    root = directory / "deltas"
-    return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,3 +127,20 @@ def _check_header(raw: RawFile) -> None:
 def iter_files(directory: Path) -> Iterator[RawFile]:
     for spec, path in find_files(directory):
         yield read_file(spec, path)
+
+
+def delta_month(directory: Path) -> str | None:
+    """The month of a monthly delta folder (named ``YYYY-MM``, e.g. ``deltas/2026-07``); None otherwise.
+
+    Status changes carried by a delta are dated to its month, so that earlier months can be
+    re-scored with the status firms had then.
+    """
+    name = directory.resolve().name
+    return name if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", name) else None
+
+
+def delta_directories(directory: Path, up_to: str | None = None) -> list[Path]:
+    """Monthly delta folders (``deltas/YYYY-MM``) below a data set, oldest first; up to a month if given."""
+    root = directory / "deltas"
+    found = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    return [p for p in found if up_to is None or p.name <= up_to]

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from riskgraph.graph.model import FILES_BY_KIND
+from riskgraph.ingest.read import delta_directories
 from riskgraph.reference.addresses import normalise_address
 from riskgraph.reference.identifiers import mask_name, person_key
 from riskgraph.scoring.projection import (
@@ -48,14 +49,6 @@ def _read_one(path: Path, columns: list[str]) -> pd.DataFrame:
         if c not in frame:
             frame[c] = ""
     return frame
-
-
-def delta_folders(directory: Path, month: str) -> list[Path]:
-    """``deltas/YYYY-MM`` folders of the data set up to and including ``month``, oldest first."""
-    root = directory / "deltas"
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.iterdir() if p.is_dir() and p.name <= month)
 
 
 def _read(directory: Path, kind: str, columns: list[str], deltas: list[Path] | None = None) -> pd.DataFrame:
@@ -97,7 +90,7 @@ def _float(values: pd.Series) -> np.ndarray:
 def projection_from_interchange(directory: Path, month: str, salt: str) -> Projection:
     """The projection of ``month`` from the base files and the deltas up to that month."""
     end_day = day_number(month_end(month))
-    deltas = delta_folders(directory, month)
+    deltas = delta_directories(directory, up_to=month)
     firms = _read(directory, "firms", ["firm_id", "name", "kind", "status", "registered_capital", "established",
                                        "key_area", "region", "industry"], deltas)
     index = pd.Series(np.arange(len(firms)), index=firms["firm_id"].to_numpy())
