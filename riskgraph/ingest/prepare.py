@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from riskgraph.graph.model import FIRMS, PERSONS, REGISTRATIONS, InterchangeFile
+from riskgraph.model import FIRMS, PERSONS, REGISTRATIONS, InterchangeFile
 from riskgraph.ingest.validate import ValidRow
 from riskgraph.reference.addresses import normalise_address
 from riskgraph.reference.identifiers import is_external, mask_person_id, person_key

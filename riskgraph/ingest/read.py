@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from riskgraph.errors import RowProblem
-from riskgraph.graph.model import INTERCHANGE_FILES, InterchangeFile
+from riskgraph.model import INTERCHANGE_FILES, InterchangeFile
 
 csv.field_size_limit(10_000_000)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from riskgraph.errors import RowProblem
-from riskgraph.graph.model import FIRMS, PERSONS, Column, FieldType, InterchangeFile
+from riskgraph.model import FIRMS, PERSONS, Column, FieldType, InterchangeFile
 from riskgraph.ingest.read import RawFile, RawRow, iter_files
 from riskgraph.reference.identifiers import firm_id_problem, is_external, person_id_problem, uscc_region
 from riskgraph.reference.industries import industry_problem

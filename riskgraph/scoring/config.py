@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from riskgraph.errors import ConfigError
-from riskgraph.graph.model import EntityKind, EventKind, FirmStatus, InspectionResult, KeyArea
+from riskgraph.model import EntityKind, EventKind, FirmStatus, InspectionResult, KeyArea
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "indicators.yaml"
 

@@ -10,7 +10,7 @@ Monthly deltas below the directory (``deltas/YYYY-MM``, up to the scored month) 
 applied as ingest applies them: a later row with a key already seen updates it (its
 non-empty cells win; an empty cell leaves the earlier value, so a relationship closed by
 a delta stays closed), new keys are added, nothing is deleted. Row keys are the ones
-declared in ``graph/model.py``.
+declared in ``riskgraph/model.py``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from riskgraph.graph.model import FILES_BY_KIND
+from riskgraph.model import FILES_BY_KIND
 from riskgraph.ingest.read import delta_directories
 from riskgraph.reference.addresses import normalise_address
 from riskgraph.reference.identifiers import mask_name, person_key

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from riskgraph.graph.model import EntityKind, EventKind, FirmStatus, InspectionResult, KeyArea
+from riskgraph.model import EntityKind, EventKind, FirmStatus, InspectionResult, KeyArea
 from riskgraph.reference.addresses import normalise_address
 from riskgraph.reference.identifiers import person_key
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from riskgraph.graph.model import INTERCHANGE_FILES
+from riskgraph.model import INTERCHANGE_FILES
 from riskgraph.synth.addresses import AddressBook
 from riskgraph.synth.geography import build_geography
 from riskgraph.synth.histories import draw_histories

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from riskgraph.graph.model import KeyArea
+from riskgraph.model import KeyArea
 from riskgraph.reference.industries import classes_of_division, sections
 from riskgraph.synth.geography import Geography
 from riskgraph.synth.profile import KINDS, Profile

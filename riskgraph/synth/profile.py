@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from riskgraph.errors import ConfigError
-from riskgraph.graph.model import EntityKind, KeyArea
+from riskgraph.model import EntityKind, KeyArea
 
 DEFAULT_PROFILE = Path(__file__).with_name("profile.yaml")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from riskgraph.graph.model import EventKind, InspectionResult
+from riskgraph.model import EventKind, InspectionResult
 from riskgraph.synth.timeline import NEVER
 
 

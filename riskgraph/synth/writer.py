@@ -5,7 +5,7 @@ also those whose status or name changed in it (the whole row as of the slice's e
 Relationships: rows that start in it (with ``until`` if they also ended by its end), and
 in deltas rows that started earlier and ended in it (re-sent with ``until``). Persons:
 those whose first role falls in it. Events: those dated in it. Columns follow
-``riskgraph.graph.model`` exactly, in declared order; nothing here decides content.
+``riskgraph.model`` exactly, in declared order; nothing here decides content.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from riskgraph.graph.model import FILES_BY_KIND, INTERCHANGE_FILES, EntityKind, FirmStatus, OfficerRole
+from riskgraph.model import FILES_BY_KIND, INTERCHANGE_FILES, EntityKind, FirmStatus, OfficerRole
 from riskgraph.synth.geography import Geography
 from riskgraph.synth.lifecycle import ACTIVE, CANCELLED, REVOKED
 from riskgraph.synth.population import KEY_AREAS

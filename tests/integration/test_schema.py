@@ -7,7 +7,7 @@ from neo4j import Driver
 from neo4j.exceptions import ConstraintError
 
 from riskgraph.graph import db
-from riskgraph.graph.model import NODE_LABELS, RELATIONSHIP_TYPES
+from riskgraph.model import NODE_LABELS, RELATIONSHIP_TYPES
 from riskgraph.graph.schema import apply_schema
 from riskgraph.settings import Settings
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from riskgraph.graph.model import FirmStatus, OfficerRole
+from riskgraph.model import FirmStatus, OfficerRole
 from riskgraph.ingest.adapters.bods import canonical_interest, detect_version, share_to_ratio
 from riskgraph.ingest.adapters.common import (
     ConversionReport,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from riskgraph.graph.format_doc import render_markdown
+from riskgraph.ingest.format_doc import render_markdown
 from riskgraph.reference.addresses import normalise_address
 from riskgraph.reference.identifiers import (
     firm_id_problem,
@@ -75,7 +75,7 @@ def test_different_places_stay_apart() -> None:
 
 def test_format_document_is_generated_from_the_model() -> None:
     committed = (Path(__file__).resolve().parents[2] / "docs" / "data-format.md").read_text(encoding="utf-8")
-    assert committed == render_markdown(), "regenerate: python -m riskgraph.graph.format_doc > docs/data-format.md"
+    assert committed == render_markdown(), "regenerate: python -m riskgraph.ingest.format_doc > docs/data-format.md"
 
 
 def test_person_id_check_agrees_with_stdnum_on_random_numbers() -> None:

@@ -1,6 +1,6 @@
 // Uniqueness constraints on every node key, indexes on the properties that queries filter by,
 // relationship-id indexes that make re-loads cheap, and full-text indexes on names (CJK analyzer).
-// Idempotent (IF NOT EXISTS). No parameters. Keep in step with riskgraph/graph/model.py.
+// Idempotent (IF NOT EXISTS). No parameters. Keep in step with riskgraph/model.py.
 CREATE CONSTRAINT firm_fid IF NOT EXISTS FOR (n:Firm) REQUIRE n.fid IS UNIQUE;
 CREATE CONSTRAINT person_pid IF NOT EXISTS FOR (n:Person) REQUIRE n.pid IS UNIQUE;
 CREATE CONSTRAINT address_aid IF NOT EXISTS FOR (n:Address) REQUIRE n.aid IS UNIQUE;

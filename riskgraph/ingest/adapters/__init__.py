@@ -1,7 +1,7 @@
 """Adapters: open company data (FtM, BODS, ICIJ) → riskgraph's interchange files.
 
 ``convert(fmt, source, out_dir)`` reads a source file or directory and writes one CSV per
-interchange kind (``graph/model.py``) into ``out_dir``, plus ``conversion-report.json``.
+interchange kind (``riskgraph/model.py``) into ``out_dir``, plus ``conversion-report.json``.
 The regular ingest then validates and loads that directory, so adapters share its
 validation, idempotency and loading; an adapter never writes to Neo4j. Whatever a source
 says that the interchange format cannot hold is counted, with examples, in the returned

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from riskgraph.graph.model import EntityKind, EventKind, FirmStatus
+from riskgraph.model import EntityKind, EventKind, FirmStatus
 from riskgraph.ingest.adapters.common import (
     AddressSet,
     ConversionError,

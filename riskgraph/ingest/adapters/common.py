@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from riskgraph.errors import RiskgraphError
-from riskgraph.graph.model import FILES_BY_KIND, INTERCHANGE_FILES, FirmStatus, InterchangeFile, OfficerRole
+from riskgraph.model import FILES_BY_KIND, INTERCHANGE_FILES, FirmStatus, InterchangeFile, OfficerRole
 from riskgraph.ingest.validate import EARLIEST_DATE
 from riskgraph.reference.addresses import normalise_address
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from riskgraph.graph.model import EntityKind, EventKind, FirmStatus, OfficerRole
+from riskgraph.model import EntityKind, EventKind, FirmStatus, OfficerRole
 from riskgraph.ingest.adapters.common import (
     AddressSet,
     ConversionError,

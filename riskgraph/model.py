@@ -1,4 +1,4 @@
-"""The graph model, declared once.
+"""The domain vocabulary, declared once: importable by every layer, importing none of them.
 
 Node labels, keys, properties, relationship types, event kinds and the interchange
 files that feed them are all derived from the declarations below: ingest validation,
