@@ -38,12 +38,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import bench_neo4j, generated, load_in_parts, save
 from riskgraph.graph import db, results
-from riskgraph.graph.projection import read_projection
 from riskgraph.graph.schema import apply_schema
 from riskgraph.graph.server import Neo4jServer
-from riskgraph.scoring import service
-from riskgraph.scoring.config import ModelConfig, load_exempt_hubs, load_model_config
+from riskgraph.jobs import scoring as service
+from riskgraph.jobs.scoring import read_projection
+from riskgraph.scoring.config import ModelConfig, load_exempt_hubs
 from riskgraph.scoring.engine import emission_of, score_projection
+from riskgraph.scoring.model_file import load_model_config
 from riskgraph.scoring.projection import Projection
 from riskgraph.scoring.propagation import Operator, build_operator, non_backtracking, plain_power_iteration
 

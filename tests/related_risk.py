@@ -14,8 +14,9 @@ from neo4j import Driver
 from riskgraph.graph import db
 from riskgraph.graph.schema import apply_schema
 from riskgraph.ingest.load import load_directory
-from riskgraph.scoring import service
-from riskgraph.scoring.config import load_exempt_hubs, load_model_config
+from riskgraph.jobs import scoring as service
+from riskgraph.scoring.config import load_exempt_hubs
+from riskgraph.scoring.model_file import load_model_config
 from riskgraph.settings import Settings
 
 CASE = Path(__file__).resolve().parent / "fixtures" / "scoring" / "related_risk"

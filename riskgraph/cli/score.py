@@ -12,9 +12,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from riskgraph.errors import RiskgraphError
-from riskgraph.graph import db, results
-from riskgraph.scoring.config import CLASS_ORDER, load_exempt_hubs, load_model_config
-from riskgraph.scoring.projection import month_end
+from riskgraph.graph import db
+from riskgraph.jobs.scoring import ClassChanges, MonthRun
+from riskgraph.months import month_end
+from riskgraph.scoring.config import CLASS_ORDER, load_exempt_hubs
+from riskgraph.scoring.model_file import load_model_config
 from riskgraph.settings import get_settings
 
 console = Console()
@@ -46,7 +48,7 @@ def score(
       riskgraph score --changes 2026-05:2026-06
       riskgraph score --withdraw 2026-06
     """
-    from riskgraph.scoring import service
+    from riskgraph.jobs import scoring as jobs
 
     settings = get_settings()
     try:
@@ -55,13 +57,12 @@ def score(
             if not before or not after:
                 raise RiskgraphError(f"--changes needs FROM:TO months, e.g. 2026-05:2026-06 (got {changes!r})")
             with db.connect(settings) as driver:
-                found = service.class_changes(driver, settings, before, after)
-            _print_changes(found, before, after, limit)
+                found = jobs.class_changes(driver, settings, before, after)
+            _print_changes(found, limit)
             return
         if withdraw:
-            month_end(withdraw)
             with db.connect(settings) as driver:
-                gone = results.withdraw_month(driver, settings, withdraw)
+                gone = jobs.withdraw_month(driver, settings, withdraw)
             console.print(f"withdrew {withdraw} (run {gone})" if gone else f"{withdraw} had no stored results")
             return
         if not month:
@@ -84,11 +85,16 @@ def score(
             def on_write(k: int) -> None:
                 progress.advance(write_task[0], k)
 
-            run = service.score_month(driver, settings, month, model, hub_list, say=say, on_write=on_write,
-                                      before_write=before_write)
+            run = jobs.score_month(driver, settings, month, model, hub_list, say=say, on_write=on_write,
+                                   before_write=before_write)
             progress.update(step, description="done", total=1, completed=1)
     except (RiskgraphError, ValueError) as exc:
         raise _fail(exc) from exc
+    print_month_run(run)
+
+
+def print_month_run(run: MonthRun) -> None:
+    """The class table and run facts of a scored month."""
     table = Table(title=f"{run.month}: {run.firms:,} firms scored, model {run.model_version}")
     for col in ("class", "firms", "share"):
         table.add_column(col, justify="right")
@@ -102,12 +108,13 @@ def score(
     console.print("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in run.timings.items() if "." not in k))
 
 
-def _print_changes(found: list, before: str, after: str, limit: int) -> None:  # type: ignore[type-arg]
-    down = sum(1 for c in found if c.direction == "down")
-    table = Table(title=f"class changes {before} → {after}: {down:,} downgrades, {len(found) - down:,} upgrades")
+def _print_changes(found: ClassChanges, limit: int) -> None:
+    down = sum(1 for c in found.changes if c.direction == "down")
+    table = Table(title=f"class changes {found.before} → {found.after}: {down:,} downgrades, "
+                        f"{len(found.changes) - down:,} upgrades")
     for col in ("fid", "before", "after", "score before", "score after"):
         table.add_column(col)
-    for c in found[:limit]:
+    for c in found.changes[:limit]:
         table.add_row(c.fid, c.before, c.after, f"{c.score_before:.1f}", f"{c.score_after:.1f}")
     console.print(table)
 
@@ -129,13 +136,13 @@ def evaluate(
       riskgraph generate --firms 50000 --seed 3 --months 3 --out /tmp/s3 && riskgraph evaluate /tmp/s3
       riskgraph evaluate /tmp/s3 --config my-weights.yaml --out /tmp/s3-mine.json
     """
-    from riskgraph.scoring import service
+    from riskgraph.jobs.evaluation import evaluate_directory
 
     settings = get_settings()
     try:
         model = load_model_config(config)
         with console.status("evaluating") as status:
-            result = service.evaluate_directory(directory, model, settings.person_salt.get_secret_value(), month,
+            result = evaluate_directory(directory, model, settings.person_salt.get_secret_value(), month,
                                                 hubs, say=lambda m: status.update(m))
     except (RiskgraphError, ValueError, OSError) as exc:
         raise _fail(exc) from exc

@@ -37,10 +37,18 @@ def demo(
 
     Example: riskgraph demo --firms 20000
     """
-    from riskgraph.cli.demo_steps import run
+    from riskgraph.cli.score import print_month_run
+    from riskgraph.errors import RiskgraphError
+    from riskgraph.jobs.demo import run_demo
 
-    run(data, firms, months, seed)
+    settings = get_settings()
+    try:
+        runs = run_demo(settings, data, firms, months, seed, say=typer.echo)
+    except (RiskgraphError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    for run in runs:
+        print_month_run(run)
     if serve_api:
-        settings = get_settings()
         typer.echo(f"serving on http://{settings.api_host}:{settings.api_port}/  (Ctrl-C to stop)")
         serve(None, None)

@@ -27,14 +27,14 @@ from typing import Any
 import numpy as np
 from neo4j import Driver, ManagedTransaction
 
+from riskgraph.bulk import paused_gc
 from riskgraph.errors import RiskgraphError
 from riskgraph.graph import db
-from riskgraph.scoring.bulk import paused_gc
 from riskgraph.settings import Settings
+from riskgraph.tables import RatingRows, ScoreRun
 
 WRITE_BATCH = 10_000
 WRITE_THREADS = 2
-_QUIET: dict[str, Any] = {"notifications_disabled_classifications": ["DEPRECATION"]}
 DELETE_BATCH = 20_000
 # a run still 'writing' this long after it started is taken for a crash's leftover
 WRITING_LEASE = dt.timedelta(hours=1)
@@ -74,20 +74,16 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def write_month(driver: Driver, settings: Settings, *, month: str, run_id: str, model_version: str,
-                node: np.ndarray, fid: np.ndarray, score: np.ndarray, own: np.ndarray, received: np.ndarray,
-                cls: list[str], indicator_set: list[str], reasons: list[str], class_counts: dict[str, int],
+def write_month(driver: Driver, settings: Settings, run: ScoreRun, rows: RatingRows,
                 on_batch: Callable[[int], None] | None = None) -> str | None:
-    """Write a month's ratings under ``run_id`` and make them the month's active results.
+    """Write a month's ratings under ``run.run_id`` and make them the month's active results.
 
-    Returns the run id that was replaced (already deleted), or None. Column arguments are
-    parallel, one entry per firm; ``reasons`` are JSON texts. Batches go out on
+    Returns the run id that was replaced (already deleted), or None. Batches go out on
     ``WRITE_THREADS`` sessions at once until two of them deadlock (see :func:`far_apart_batches`).
     """
     ensure_result_schema(driver, settings)
     with paused_gc():
-        return _write_month(driver, settings, month, run_id, model_version, node, fid, score, own, received, cls,
-                            indicator_set, reasons, class_counts, on_batch)
+        return _write_month(driver, settings, run, rows, on_batch)
 
 
 def far_apart_batches(n: int, batch: int) -> np.ndarray:
@@ -107,24 +103,25 @@ def far_apart_batches(n: int, batch: int) -> np.ndarray:
     return np.concatenate([np.arange(lo, min(lo + batch, n)) for lo in starts]) if n else np.zeros(0, np.int64)
 
 
-def _write_month(driver: Driver, settings: Settings, month: str, run_id: str, model_version: str,
-                 node: np.ndarray, fid: np.ndarray, score: np.ndarray, own: np.ndarray, received: np.ndarray,
-                 cls: list[str], indicator_set: list[str], reasons: list[str], class_counts: dict[str, int],
+def _write_month(driver: Driver, settings: Settings, run: ScoreRun, rows: RatingRows,
                  on_batch: Callable[[int], None] | None) -> str | None:
-    n = len(node)
-    fids = [str(f) for f in fid]
-    scores = np.round(score.astype(np.float64), 4).tolist()
-    own_l = np.round(own.astype(np.float64), 4).tolist()
-    rec_l = np.round(received.astype(np.float64), 6).tolist()
-    details = [f'{{"own":{o},"received":{r},"set":"{s}"}}' for o, r, s in zip(own_l, rec_l, indicator_set,
+    n = len(rows)
+    month, run_id, model_version = run.month, run.run_id, run.model_version
+    fids = [str(f) for f in rows.fid]
+    cls = list(rows.cls)
+    reasons = list(rows.reasons)
+    scores = np.round(np.asarray(rows.score, dtype=np.float64), 4).tolist()
+    own_l = np.round(np.asarray(rows.own, dtype=np.float64), 4).tolist()
+    rec_l = np.round(np.asarray(rows.received, dtype=np.float64), 6).tolist()
+    details = [f'{{"own":{o},"received":{r},"set":"{s}"}}' for o, r, s in zip(own_l, rec_l, rows.indicator_set,
                                                                              strict=True)]
     digests = [rating_digest(fids[i], month, run_id, model_version, scores[i], cls[i], reasons[i], details[i])
                for i in range(n)]
-    nodes = node.astype(np.int64).tolist()
+    nodes = [int(x) for x in rows.node]
     text = db.cypher("write/create_ratings")
 
-    def work(tx: ManagedTransaction, rows: Sequence[int]) -> None:
-        lo, hi = int(rows[0]), int(rows[-1]) + 1
+    def work(tx: ManagedTransaction, batch: Sequence[int]) -> None:
+        lo, hi = int(batch[0]), int(batch[-1]) + 1
         tx.run(text, node=nodes[lo:hi], fid=fids[lo:hi], score=scores[lo:hi], cls=cls[lo:hi],
                reasons=reasons[lo:hi], detail=details[lo:hi], digest=digests[lo:hi], run_id=run_id, month=month,
                model_version=model_version).consume()
@@ -134,11 +131,11 @@ def _write_month(driver: Driver, settings: Settings, month: str, run_id: str, mo
                                              model_version=model_version, started=_now()).consume())
     # firms linked to each other may sit in two batches at once: a deadlock turns the second lane off
     order = far_apart_batches(n, WRITE_BATCH).tolist()
-    db.write_concurrently(driver, settings, work, order, WRITE_BATCH, WRITE_THREADS, on_batch, **_QUIET)
+    db.write_concurrently(driver, settings, work, order, WRITE_BATCH, WRITE_THREADS, on_batch)
 
     def flip(tx: ManagedTransaction) -> str | None:
         rec = tx.run(db.cypher("write/activate_score_run"), run_id=run_id, month=month, finished=_now(),
-                     firms=n, class_counts=json.dumps(class_counts)).single()
+                     firms=n, class_counts=json.dumps(dict(run.class_counts))).single()
         if rec is None:  # the run node is gone: a scorer that started later deleted it as stale
             raise RiskgraphError(f"run {run_id} of {month} was removed while it was being written (was {month} "
                                  "withdrawn, or scored again by another job?); nothing changed for readers — "
@@ -180,9 +177,9 @@ def delete_stale_runs(driver: Driver, settings: Settings, month: str) -> list[st
         stale = [r["run_id"] for r in db.read_all(sess, "read/result_stale_runs", month=month,
                                                   writing_since=writing_since)]
     for run_id in stale:
-        with db.session(driver, settings, **_QUIET) as sess:
+        with db.session(driver, settings) as sess:
             nodes = sess.execute_read(_rating_nodes, run_id)
-        db.write_concurrently(driver, settings, _delete_ratings_by_id, nodes, DELETE_BATCH, WRITE_THREADS, **_QUIET)
+        db.write_concurrently(driver, settings, _delete_ratings_by_id, nodes, DELETE_BATCH, WRITE_THREADS)
         with db.session(driver, settings) as sess:
             while sess.execute_write(_delete_rating_batch, run_id) > 0:
                 pass

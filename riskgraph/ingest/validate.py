@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from riskgraph.errors import RowProblem
-from riskgraph.model import FIRMS, PERSONS, Column, FieldType, InterchangeFile
 from riskgraph.ingest.read import RawFile, RawRow, iter_files
+from riskgraph.model import FIRMS, PERSONS, Column, FieldType, InterchangeFile
 from riskgraph.reference.identifiers import firm_id_problem, is_external, person_id_problem, uscc_region
 from riskgraph.reference.industries import industry_problem
 from riskgraph.reference.regions import is_region

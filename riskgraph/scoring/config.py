@@ -1,9 +1,9 @@
 """The scoring model's configuration: typed, validated, versioned.
 
-``indicators.yaml`` beside this module is the default model. Any file with the same
-shape can be given instead (``riskgraph score --config FILE``). A file that does not
-validate is refused with :class:`~riskgraph.errors.ConfigError` naming the file and the
-field. The version recorded with every result is the file's ``version`` plus the first
+``indicators.yaml`` beside this module is the default model, read by ``model_file.py``.
+Any file with the same shape can be given instead (``riskgraph score --config FILE``). A
+file that does not validate is refused with :class:`~riskgraph.errors.ConfigError` naming
+the file and the field. The version recorded with every result is the file's ``version`` plus the first
 eight hex digits of the SHA-256 of its bytes, so an edited weight never hides behind an
 unchanged version string.
 
@@ -12,10 +12,9 @@ This module must not compute anything: it only says what the model is.
 
 from __future__ import annotations
 
-import hashlib
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -229,16 +228,11 @@ class ModelConfig(_Strict):
 
     @model_validator(mode="after")
     def _references(self) -> ModelConfig:
-        from riskgraph.scoring.indicators import COMPUTE  # the registry of computations
-
         ids = [i.id for i in self.indicators]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"indicator ids must be unique; repeated: {dupes}")
         for ind in self.indicators:
-            if ind.compute.fn not in COMPUTE:
-                raise ValueError(f"indicator {ind.id}: unknown compute fn {ind.compute.fn!r}; "
-                                 f"known: {sorted(COMPUTE)}")
             if ind.compute.fn == "entity_kind" and ind.scale.map:
                 unknown = set(ind.scale.map) - {k.value for k in EntityKind}
                 if unknown:
@@ -301,35 +295,12 @@ class ModelConfig(_Strict):
                                        "version": self.version + "-own", "content_hash": self.content_hash})
 
 
-def _format_validation(exc: ValidationError) -> str:
+def format_validation(exc: ValidationError) -> str:
     lines = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
         lines.append(f"  {loc}: {err['msg']}")
     return "\n".join(lines)
-
-
-def parse_model_config(data: Any, source: str, content_hash: str = "") -> ModelConfig:
-    if not isinstance(data, dict):
-        raise ConfigError(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
-    try:
-        return ModelConfig.model_validate({**data, "content_hash": content_hash})
-    except ValidationError as exc:
-        raise ConfigError(f"{source}: invalid scoring model; fix these fields:\n{_format_validation(exc)}") from exc
-
-
-def load_model_config(path: Path | None = None) -> ModelConfig:
-    """Read and validate a model file (the packaged ``indicators.yaml`` by default)."""
-    p = path or DEFAULT_MODEL_PATH
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read scoring model {p}: {exc.strerror}") from exc
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{p}: not valid YAML: {exc}") from exc
-    return parse_model_config(data, str(p), hashlib.sha256(raw).hexdigest())
 
 
 class ExemptHubs(_Strict):
@@ -357,4 +328,4 @@ def load_exempt_hubs(path: Path | None) -> ExemptHubs:
         return ExemptHubs.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"{path}: invalid exempt-hub list (keys: firms, persons, addresses):\n"
-                          f"{_format_validation(exc)}") from exc
+                          f"{format_validation(exc)}") from exc

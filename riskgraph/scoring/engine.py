@@ -17,7 +17,7 @@ from functools import cached_property
 
 import numpy as np
 
-from riskgraph.scoring.bulk import paused_gc
+from riskgraph.bulk import paused_gc
 from riskgraph.scoring.classify import Classification, class_counts, classify
 from riskgraph.scoring.config import CLASS_ORDER, ModelConfig
 from riskgraph.scoring.indicators import (

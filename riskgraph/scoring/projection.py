@@ -3,10 +3,9 @@
 A projection is the graph as it stood at the end of one month, flattened: firms with
 their attributes, the dated events up to that day, the memberships of firms in shared
 connectors (persons in their roles, addresses) and direct firm-to-firm links
-(shareholdings between firms, branches). Relationships not in force at the month's end
-and events after it are already left out by whoever builds it (``graph/projection.py``
-from Neo4j, ``scoring/interchange.py`` from files), so scoring a past month again gives
-the same answer.
+(shareholdings between firms, branches). One builder makes it (``scoring/build.py``),
+from raw tables read out of Neo4j or out of interchange files, so scoring a past month
+again gives the same answer whatever the source.
 
 Codes are positions in the tuples below; dates are day numbers since 1970-01-01.
 This module only declares the shape; it does no I/O.
@@ -14,11 +13,9 @@ This module only declares the shape; it does no I/O.
 
 from __future__ import annotations
 
-import calendar
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -27,9 +24,6 @@ import pandas as pd
 from riskgraph.model import EntityKind, EventKind, FirmStatus, InspectionResult, KeyArea
 from riskgraph.reference.addresses import normalise_address
 from riskgraph.reference.identifiers import person_key
-
-if TYPE_CHECKING:
-    from riskgraph.scoring.config import ExemptHubs
 
 ENTITY_KINDS: tuple[str, ...] = tuple(k.value for k in EntityKind)
 FIRM_STATUSES: tuple[str, ...] = tuple(s.value for s in FirmStatus)
@@ -50,22 +44,6 @@ Bools = npt.NDArray[np.bool_]
 Strs = npt.NDArray[np.object_]
 
 UNKNOWN_DAY = np.iinfo(np.int32).min
-_EPOCH = date(1970, 1, 1).toordinal()
-
-
-def month_end(month: str) -> date:
-    """Last day of ``YYYY-MM``; refuses anything else with a message saying the form."""
-    try:
-        year, mon = (int(p) for p in month.split("-"))
-        if len(month) != 7 or not 1 <= mon <= 12:
-            raise ValueError
-    except ValueError:
-        raise ValueError(f"month must look like 2026-06 (YYYY-MM), got {month!r}") from None
-    return date(year, mon, calendar.monthrange(year, mon)[1])
-
-
-def day_number(d: date) -> int:
-    return d.toordinal() - _EPOCH
 
 
 def ymd_to_days(ymd: npt.NDArray[np.int64]) -> I32:
@@ -266,17 +244,27 @@ def industry_groups(industry: npt.NDArray[np.object_]) -> I32:
     return _coded(pd.Series(industry, dtype=object).fillna("").astype(str).str.slice(0, 3), _division_number)
 
 
-def mark_exempt(p: Projection, hubs: ExemptHubs, salt: str) -> dict[str, int]:
+class HubList(Protocol):
+    """Raw identifiers of hubs that must not pass risk (``scoring.config.ExemptHubs`` is one)."""
+
+    @property
+    def firms(self) -> Sequence[str]: ...
+    @property
+    def persons(self) -> Sequence[str]: ...
+    @property
+    def addresses(self) -> Sequence[str]: ...
+
+
+def mark_exempt(p: Projection, hubs: HubList, salt: str) -> dict[str, int]:
     """Set the projection's exempt flags from a hub list of raw identifiers; returns counts matched."""
     firm_keys = set(hubs.firms)
     person_keys = {person_key(raw, salt) for raw in hubs.persons}
-    addresses = _address_regions(hubs.addresses)
+    listed = _address_regions(tuple(hubs.addresses))
     p.firm_exempt = np.fromiter((k in firm_keys for k in p.firm_key), dtype=bool, count=p.n_firms)
     p.conn_exempt = np.fromiter(
-        ((k in person_keys) if kind == 0 else _address_listed(str(k), addresses)
+        ((k in person_keys) if kind == 0 else _address_listed(str(k), listed)
          for k, kind in zip(p.conn_key, p.conn_kind, strict=True)), dtype=bool, count=p.n_connectors)
     return {"firms": int(p.firm_exempt.sum()), "connectors": int(p.conn_exempt.sum())}
-
 
 
 def _address_regions(raw_addresses: tuple[str, ...]) -> dict[str, set[str]]:

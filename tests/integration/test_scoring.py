@@ -15,12 +15,13 @@ import pytest
 from neo4j import Driver
 
 from riskgraph.graph import db, results
-from riskgraph.graph.projection import read_projection
 from riskgraph.graph.schema import apply_schema
 from riskgraph.ingest.load import load_directory
-from riskgraph.scoring import service
-from riskgraph.scoring.config import ExemptHubs, load_exempt_hubs, load_model_config
-from riskgraph.scoring.interchange import projection_from_interchange
+from riskgraph.jobs import scoring as service
+from riskgraph.jobs.evaluation import projection_from_files
+from riskgraph.jobs.scoring import read_projection
+from riskgraph.scoring.config import ExemptHubs, load_exempt_hubs
+from riskgraph.scoring.model_file import load_model_config
 from riskgraph.scoring.reasons import render_reason
 from riskgraph.settings import Settings
 from tests.related_risk import CASE, fid
@@ -204,7 +205,7 @@ def test_tampered_rating_is_detected(loaded: Driver, neo4j_settings: Settings) -
 def test_projection_from_neo4j_matches_the_files(loaded: Driver, neo4j_settings: Settings) -> None:
     salt = neo4j_settings.person_salt.get_secret_value()
     from_db = read_projection(loaded, neo4j_settings, "2026-06", HUBS)
-    from_files = projection_from_interchange(CASE, "2026-06", salt)
+    from_files = projection_from_files(CASE, "2026-06", salt)
     from riskgraph.scoring.projection import mark_exempt
 
     mark_exempt(from_files, HUBS, salt)
@@ -256,7 +257,7 @@ def test_evaluate_on_generated_data_saves_every_variant_and_structure_type(gener
     from typer.testing import CliRunner
 
     from riskgraph.cli import app
-    from riskgraph.scoring.service import MODEL, NO_EXEMPT_LIST, NO_HUB_HANDLING, ORACLE, OWN_ONLY, PLAIN_ROW, RISKY_ROW
+    from riskgraph.jobs.evaluation import MODEL, NO_EXEMPT_LIST, NO_HUB_HANDLING, ORACLE, OWN_ONLY, PLAIN_ROW, RISKY_ROW
 
     target = tmp_path / "evaluation.json"
     done = CliRunner().invoke(app, ["evaluate", str(generated), "--out", str(target)])

@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from riskgraph.errors import ConfigError
-from riskgraph.scoring.config import DEFAULT_MODEL_PATH, Family, load_exempt_hubs, load_model_config
+from riskgraph.scoring.config import DEFAULT_MODEL_PATH, Family, load_exempt_hubs
+from riskgraph.scoring.model_file import load_model_config
 
 
 def _edited(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]

@@ -7,18 +7,17 @@ from datetime import date
 import numpy as np
 import pytest
 
+from riskgraph.months import day_number, month_end
 from riskgraph.scoring.classify import class_mix, classify
-from riskgraph.scoring.config import load_model_config
 from riskgraph.scoring.engine import score_projection
 from riskgraph.scoring.evaluation import auc, precision_at
 from riskgraph.scoring.indicators import DAYS_PER_MONTH
+from riskgraph.scoring.model_file import load_model_config
 from riskgraph.scoring.projection import (
     EVENT_KINDS,
     ROLES,
     Projection,
-    day_number,
     existing_firms,
-    month_end,
     status_as_of,
     ymd_to_days,
 )

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from riskgraph.scoring.config import load_model_config
+from riskgraph.jobs.evaluation import projection_from_files
 from riskgraph.scoring.evaluation import structure_table
 from riskgraph.scoring.indicators import Extras, peer_rate
-from riskgraph.scoring.interchange import projection_from_interchange
+from riskgraph.scoring.model_file import load_model_config
 from riskgraph.scoring.projection import FIRM_STATUSES, ROLES, industry_groups, region_codes
 from riskgraph.scoring.reasons import render_reason
 from tests.unit.test_scoring_core import projection
@@ -38,8 +38,8 @@ def _legal_rep_labels(p, fid: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_deltas_up_to_the_month_are_applied_like_ingest_applies_them(with_delta: Path) -> None:
-    may = projection_from_interchange(with_delta, "2024-05", SALT)
-    june = projection_from_interchange(with_delta, "2024-06", SALT)
+    may = projection_from_files(with_delta, "2024-05", SALT)
+    june = projection_from_files(with_delta, "2024-06", SALT)
     assert NEW not in may.firm_index() and NEW in june.firm_index()  # the June delta is not read for May
     assert june.n_firms == 5
     status = dict(zip(june.firm_key, june.status, strict=True))

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from riskgraph.model import EntityKind, EventKind, FirmStatus
 from riskgraph.ingest.adapters.common import (
     AddressSet,
     ConversionError,
@@ -32,6 +31,7 @@ from riskgraph.ingest.adapters.common import (
     jurisdiction_or_report,
     latest,
 )
+from riskgraph.model import EntityKind, EventKind, FirmStatus
 
 SCHEME = "bods"
 

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from riskgraph.errors import RiskgraphError
-from riskgraph.model import FILES_BY_KIND, INTERCHANGE_FILES, FirmStatus, InterchangeFile, OfficerRole
 from riskgraph.ingest.validate import EARLIEST_DATE
+from riskgraph.model import FILES_BY_KIND, INTERCHANGE_FILES, FirmStatus, InterchangeFile, OfficerRole
 from riskgraph.reference.addresses import normalise_address
 
 EXAMPLES_KEPT = 5  # examples kept per finding in the conversion report

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from riskgraph.model import EntityKind, EventKind, FirmStatus
 from riskgraph.ingest.adapters.common import (
     AddressSet,
     ConversionError,
@@ -36,6 +35,7 @@ from riskgraph.ingest.adapters.common import (
     status_from_text,
     truncate,
 )
+from riskgraph.model import EntityKind, EventKind, FirmStatus
 
 SCHEME = "ftm"
 FIRM_SCHEMATA = frozenset({"Company", "LegalEntity", "Organization", "PublicBody"})

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from riskgraph.model import EntityKind, EventKind, FirmStatus, OfficerRole
 from riskgraph.ingest.adapters.common import (
     AddressSet,
     ConversionError,
@@ -34,6 +33,7 @@ from riskgraph.ingest.adapters.common import (
     map_role,
     status_from_text,
 )
+from riskgraph.model import EntityKind, EventKind, FirmStatus, OfficerRole
 
 SCHEME = "icij"
 

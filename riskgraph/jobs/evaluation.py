@@ -1,8 +1,9 @@
-"""Scoring jobs: read a projection → score it → write the month; evaluate; list class changes.
+"""Evaluation on generated data with ground truth: how well a model's classes predict future violations.
 
-Thin by design: the work is in the pure modules beside this one, storage is behind
-``riskgraph.graph.projection`` and ``riskgraph.graph.results``. This module never runs
-Cypher itself.
+``riskgraph evaluate DIR`` scores a generated registry straight from its files (no database)
+in several variants — own attributes only, with propagation, without the exempt-hub list,
+without any hub handling — and ranks the truth's latent risk as a yardstick. The figures
+are computed by the pure ``scoring.evaluation``; this job reads the files and the truth.
 """
 
 from __future__ import annotations
@@ -10,127 +11,31 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from neo4j import Driver
 
 from riskgraph.errors import ConfigError
-from riskgraph.graph import projection as graph_projection
-from riskgraph.graph import results
+from riskgraph.ingest.month_tables import read_month_tables
+from riskgraph.jobs.scoring import OPERATING
+from riskgraph.months import month_end
+from riskgraph.scoring.build import build_projection
 from riskgraph.scoring.classify import class_mix
-from riskgraph.scoring.config import CLASS_ORDER, ExemptHubs, ModelConfig, load_exempt_hubs
+from riskgraph.scoring.config import ExemptHubs, ModelConfig, load_exempt_hubs
 from riskgraph.scoring.engine import ScoringResult, score_projection
 from riskgraph.scoring.evaluation import RankingQuality, is_violation, ranking_quality, structure_table
-from riskgraph.scoring.interchange import projection_from_interchange
-from riskgraph.scoring.projection import FIRM_STATUSES, Projection, mark_exempt, month_end
-from riskgraph.settings import Settings
+from riskgraph.scoring.projection import FIRM_STATUSES, Projection, mark_exempt
 
 Say = Callable[[str], None]
-OPERATING = "active"  # firms in operation; the class mix that matters and the population evaluated
 
 
 def _quiet(_msg: str) -> None:
     return None
 
-
-@dataclass
-class MonthRun:
-    month: str
-    run_id: str
-    model_version: str
-    firms: int
-    class_counts: dict[str, int]
-    class_mix: dict[str, float]
-    replaced_run: str | None
-    timings: dict[str, float] = field(default_factory=dict)
-    exempt: dict[str, int] = field(default_factory=dict)
-    iterations: int = 0
-    class_mix_operating: dict[str, float] = field(default_factory=dict)  # firms in operation (status active)
-
-
-def score_month(driver: Driver, settings: Settings, month: str, config: ModelConfig, hubs: ExemptHubs | None = None,
-                say: Say = _quiet, on_write: Callable[[int], None] | None = None,
-                before_write: Callable[[int], None] | None = None) -> MonthRun:
-    """Score ``month`` from the graph and store the results (replacing that month atomically)."""
-    month_end(month)  # refuse a malformed month before touching anything
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    say("reading the projection")
-    p = graph_projection.read_projection(driver, settings, month, hubs, progress=say,
-                                         event_kinds=config.event_kinds())
-    timings["read_s"] = time.perf_counter() - t0
-    exempt = {"firms": int(p.firm_exempt.sum()), "connectors": int(p.conn_exempt.sum())}
-
-    t1 = time.perf_counter()
-    say(f"scoring {p.n_firms:,} firms")
-    result = score_projection(p, config)
-    texts = result.reasons_json
-    timings["compute_s"] = time.perf_counter() - t1
-    timings.update({f"compute.{k}": v for k, v in result.timings.items()})
-
-    t2 = time.perf_counter()
-    run_id = f"{month}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-    counts = result.class_counts()
-    if before_write:
-        before_write(p.n_firms)
-    say("writing results")
-    replaced = results.write_month(
-        driver, settings, month=month, run_id=run_id, model_version=config.model_version, node=p.firm_node,
-        fid=p.firm_key, score=result.score, own=result.own_score, received=result.received,
-        cls=[CLASS_ORDER[c].value for c in result.cls], indicator_set=_set_names(config, result.indicator_set),
-        reasons=texts, class_counts=counts, on_batch=on_write)
-    timings["write_s"] = time.perf_counter() - t2
-    timings["total_s"] = time.perf_counter() - t0
-    operating = p.status == FIRM_STATUSES.index(OPERATING)
-    return MonthRun(month, run_id, config.model_version, p.n_firms, counts, class_mix(result.cls), replaced,
-                    timings, exempt, result.propagation.iterations if result.propagation else 0,
-                    class_mix(result.cls[operating]) if operating.any() else {})
-
-
-def _set_names(config: ModelConfig, sets: np.ndarray) -> list[str]:
-    names = np.array(["general", *(s.name for s in config.key_area_sets)], dtype=object)
-    return [str(x) for x in names[sets.astype(np.int64)]]
-
-
-# ---------------------------------------------------------------------------------------
-# Up- and downgrades between two months
-
-
-@dataclass
-class ClassChange:
-    fid: str
-    before: str
-    after: str
-    score_before: float
-    score_after: float
-
-    @property
-    def direction(self) -> str:
-        return "down" if self.after > self.before else "up"  # "D" > "A": a higher letter is a downgrade
-
-
-def class_changes(driver: Driver, settings: Settings, before: str, after: str) -> list[ClassChange]:
-    """Firms whose class differs between two scored months, worst downgrades first."""
-    a = results.read_month(driver, settings, before)
-    b = results.read_month(driver, settings, after)
-    for m in (a, b):
-        if m.run_id is None:
-            raise ConfigError(f"month {m.month} has not been scored; run: riskgraph score --month {m.month}")
-    old = a.by_fid()
-    changes = [ClassChange(f, old[f][0], c, old[f][1], s) for f, (c, s) in b.by_fid().items()
-               if f in old and old[f][0] != c]
-    changes.sort(key=lambda ch: (-(ord(ch.after) - ord(ch.before)), -ch.score_after))
-    return changes
-
-
-# ---------------------------------------------------------------------------------------
-# Evaluation on generated data with ground truth
 
 RISKY_ROW = "any risky structure"
 PLAIN_ROW = "no planted structure"
@@ -172,6 +77,11 @@ VARIANT_KEYS = {OWN_ONLY: "own", NO_HUB_HANDLING: "no_hub_handling", NO_EXEMPT_L
                 MODEL: "model", ORACLE: "oracle"}
 
 
+def projection_from_files(directory: Path, month: str, salt: str) -> Projection:
+    """The projection of ``month`` from an interchange directory (its base files and deltas up to ``month``)."""
+    return build_projection(read_month_tables(directory, month, salt), month)
+
+
 def default_evaluation_month(directory: Path) -> str:
     """The month before the first future event in ``truth/future_events.csv``."""
     future = pd.read_csv(directory / "truth" / "future_events.csv", dtype=str, keep_default_na=False)
@@ -200,7 +110,7 @@ def evaluate_directory(directory: Path, config: ModelConfig, salt: str, month: s
     end = month_end(month)
     horizon_end = end + dt.timedelta(days=round(horizon_months * 30.4375))
     say(f"reading {directory} as of {month}")
-    p = projection_from_interchange(directory, month, salt)
+    p = projection_from_files(directory, month, salt)
     hubs_file = hubs_path or (directory / "exempt_hubs.yaml")
     hubs = load_exempt_hubs(hubs_file if hubs_file.is_file() else None)
 

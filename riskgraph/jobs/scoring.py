@@ -1,0 +1,169 @@
+"""Monthly scoring jobs: score a month (read its tables → build → score → write), withdraw it, list class changes.
+
+The one implementation of each, called by the CLI and the API alike. The work is in the
+pure core (``riskgraph.scoring``); storage is behind ``riskgraph.graph``. A month is
+checked once, here, before anything is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from neo4j import Driver
+
+from riskgraph.errors import NotFound
+from riskgraph.graph import results
+from riskgraph.graph.month_tables import read_month_tables
+from riskgraph.graph.rating_reads import RatingReader
+from riskgraph.months import month_end
+from riskgraph.scoring.build import build_projection
+from riskgraph.scoring.classify import class_mix
+from riskgraph.scoring.config import CLASS_ORDER, ExemptHubs, ModelConfig
+from riskgraph.scoring.engine import score_projection
+from riskgraph.scoring.projection import EVENT_KINDS, FIRM_STATUSES, Projection, mark_exempt
+from riskgraph.settings import Settings
+from riskgraph.tables import RatingRows, ScoreRun
+
+Say = Callable[[str], None]
+ALL = 2**62  # "no limit" for a query's LIMIT
+OPERATING = "active"  # firms in operation; the class mix that matters and the population evaluated
+
+
+def _quiet(_msg: str) -> None:
+    return None
+
+
+@dataclass
+class MonthRun:
+    month: str
+    run_id: str
+    model_version: str
+    firms: int
+    class_counts: dict[str, int]
+    class_mix: dict[str, float]
+    replaced_run: str | None
+    timings: dict[str, float] = field(default_factory=dict)
+    exempt: dict[str, int] = field(default_factory=dict)
+    iterations: int = 0
+    class_mix_operating: dict[str, float] = field(default_factory=dict)  # firms in operation (status active)
+
+
+def read_projection(driver: Driver, settings: Settings, month: str, hubs: ExemptHubs | None = None,
+                    event_kinds: Sequence[str] | None = None, progress: Say | None = None) -> Projection:
+    """The projection of ``month`` from the graph, hubs marked exempt; events of ``event_kinds`` (default all)."""
+    tables = read_month_tables(driver, settings, month_end(month), event_kinds or EVENT_KINDS, progress)
+    p = build_projection(tables, month, event_kinds)
+    if hubs is not None:
+        mark_exempt(p, hubs, settings.person_salt.get_secret_value())
+    return p
+
+
+def score_month(driver: Driver, settings: Settings, month: str, config: ModelConfig, hubs: ExemptHubs | None = None,
+                say: Say = _quiet, on_write: Callable[[int], None] | None = None,
+                before_write: Callable[[int], None] | None = None) -> MonthRun:
+    """Score ``month`` from the graph and store the results (replacing that month atomically)."""
+    month_end(month)  # refuse a malformed month before touching anything
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    say("reading the projection")
+    p = read_projection(driver, settings, month, hubs, config.event_kinds(), progress=say)
+    exempt = {"firms": int(p.firm_exempt.sum()), "connectors": int(p.conn_exempt.sum())}
+    timings["read_s"] = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    say(f"scoring {p.n_firms:,} firms")
+    result = score_projection(p, config)
+    texts = result.reasons_json
+    timings["compute_s"] = time.perf_counter() - t1
+    timings.update({f"compute.{k}": v for k, v in result.timings.items()})
+
+    t2 = time.perf_counter()
+    run_id = f"{month}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    counts = result.class_counts()
+    if before_write:
+        before_write(p.n_firms)
+    say("writing results")
+    rows = RatingRows(node=p.firm_node.tolist(), fid=[str(f) for f in p.firm_key], score=result.score,
+                      own=result.own_score, received=result.received, cls=[CLASS_ORDER[c].value for c in result.cls],
+                      indicator_set=_set_names(config, result.indicator_set), reasons=texts)
+    replaced = results.write_month(driver, settings, ScoreRun(month, run_id, config.model_version, counts), rows,
+                                   on_batch=on_write)
+    timings["write_s"] = time.perf_counter() - t2
+    timings["total_s"] = time.perf_counter() - t0
+    operating = p.status == FIRM_STATUSES.index(OPERATING)
+    return MonthRun(month, run_id, config.model_version, p.n_firms, counts, class_mix(result.cls), replaced,
+                    timings, exempt, result.propagation.iterations if result.propagation else 0,
+                    class_mix(result.cls[operating]) if operating.any() else {})
+
+
+def _set_names(config: ModelConfig, sets: np.ndarray) -> list[str]:
+    names = np.array(["general", *(s.name for s in config.key_area_sets)], dtype=object)
+    return [str(x) for x in names[sets.astype(np.int64)]]
+
+
+# ---------------------------------------------------------------------------------------
+# Up- and downgrades between two months
+
+
+def withdraw_month(driver: Driver, settings: Settings, month: str) -> str | None:
+    """Take a month scored by mistake away from readers, then delete its ratings; the run withdrawn, if any."""
+    month_end(month)
+    return results.withdraw_month(driver, settings, month)
+
+
+@dataclass
+class ClassChange:
+    fid: str
+    name: str | None
+    before: str
+    after: str
+    score_before: float
+    score_after: float
+
+    @property
+    def direction(self) -> str:
+        return "down" if self.after > self.before else "up"  # "D" > "A": a higher letter is a downgrade
+
+
+@dataclass
+class ClassChanges:
+    """The changes between two scored months, in order."""
+
+    before: str
+    after: str
+    changes: list[ClassChange]
+
+    def __iter__(self) -> Iterator[ClassChange]:
+        return iter(self.changes)
+
+    def __len__(self) -> int:
+        return len(self.changes)
+
+
+def class_changes(driver: Driver, settings: Settings, before: str | None, after: str,
+                  direction: str | None = None, limit: int | None = None) -> ClassChanges:
+    """Firms whose class differs between two scored months, largest moves first (downgrades before upgrades).
+
+    ``before`` defaults to the latest scored month before ``after``; ``direction`` is ``up``,
+    ``down`` or None for both. Refuses (:class:`NotFound`) a month that has not been scored.
+    """
+    for m in (after, before):
+        if m is not None:
+            month_end(m)
+    scored = sorted(m["month"] for m in RatingReader(driver, settings).months())
+    if after not in scored:
+        raise NotFound(f"month {after} has not been scored; run: riskgraph score --month {after}")
+    before = before or next((m for m in reversed(scored) if m < after), None)
+    if before is None:
+        raise NotFound(f"no scored month before {after} to compare with")
+    if before not in scored:
+        raise NotFound(f"month {before} has not been scored; run: riskgraph score --month {before}")
+    rows = RatingReader(driver, settings).changes(before, after, direction, ALL if limit is None else limit)
+    return ClassChanges(before, after, [ClassChange(**row) for row in rows])
+
+
