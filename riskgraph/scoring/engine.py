@@ -2,7 +2,7 @@
 
 Order of work: own indicators → own score → emission → propagation → the association
 indicator → final score → classes and hard rules → reasons. Nothing here reads or
-writes storage; :mod:`riskgraph.scoring.service` does that around it.
+writes storage; :mod:`riskgraph.jobs.scoring` does that around it.
 
 Score, 0–100, higher is riskier: ``100 · Σ_k w_sk · r_ik / Σ_k w_sk`` where ``r_ik`` is firm
 ``i``'s risk on indicator ``k`` and ``w_s`` the weights of the firm's indicator set (general or
