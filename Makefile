@@ -42,6 +42,7 @@ neo4j-install: python-deps
 
 lint:
 	$(BIN)/ruff check riskgraph tests bench
+	$(BIN)/lint-imports
 
 typecheck:
 	$(BIN)/mypy riskgraph

@@ -43,7 +43,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-Columns = Mapping[str, Sequence[Any]]
+import numpy as np
+import numpy.typing as npt
+
+Column = Sequence[Any] | npt.NDArray[Any]  # a list as a driver returns it, or an array a reader made
+Columns = Mapping[str, Column]
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "firms": ("node", "fid", "name", "kind", "status", "key_area", "capital", "established", "region", "industry",
@@ -92,11 +96,11 @@ class MonthTables:
 class RatingRows:
     """A month's ratings as the storage layer writes them: parallel columns, one entry per firm."""
 
-    node: Sequence[int]  # the firm's handle in the store
-    fid: Sequence[str]
-    score: Sequence[float]
-    own: Sequence[float]  # points from the firm's own indicators
-    received: Sequence[float]  # risk received through related parties
+    node: Column  # the firm's handle in the store
+    fid: Column  # firm codes
+    score: npt.NDArray[np.float64]
+    own: npt.NDArray[np.float64]  # points from the firm's own indicators
+    received: npt.NDArray[np.float64]  # risk received through related parties
     cls: Sequence[str]  # A–D
     indicator_set: Sequence[str]  # "general" or the key-area set's name
     reasons: Sequence[str]  # JSON texts

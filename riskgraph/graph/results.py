@@ -117,7 +117,7 @@ def _write_month(driver: Driver, settings: Settings, run: ScoreRun, rows: Rating
                                                                              strict=True)]
     digests = [rating_digest(fids[i], month, run_id, model_version, scores[i], cls[i], reasons[i], details[i])
                for i in range(n)]
-    nodes = [int(x) for x in rows.node]
+    nodes = np.asarray(rows.node, dtype=np.int64).tolist()
     text = db.cypher("write/create_ratings")
 
     def work(tx: ManagedTransaction, batch: Sequence[int]) -> None:

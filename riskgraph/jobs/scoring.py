@@ -88,7 +88,7 @@ def score_month(driver: Driver, settings: Settings, month: str, config: ModelCon
     if before_write:
         before_write(p.n_firms)
     say("writing results")
-    rows = RatingRows(node=p.firm_node.tolist(), fid=[str(f) for f in p.firm_key], score=result.score,
+    rows = RatingRows(node=p.firm_node, fid=p.firm_key, score=result.score,
                       own=result.own_score, received=result.received, cls=[CLASS_ORDER[c].value for c in result.cls],
                       indicator_set=_set_names(config, result.indicator_set), reasons=texts)
     replaced = results.write_month(driver, settings, ScoreRun(month, run_id, config.model_version, counts), rows,

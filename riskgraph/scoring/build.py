@@ -36,7 +36,7 @@ from riskgraph.scoring.projection import (
     status_as_of,
     ymd_to_days,
 )
-from riskgraph.tables import Columns, MonthTables
+from riskgraph.tables import Column, Columns, MonthTables
 
 MIN_YMD = 10101  # 0001-01-01: the earliest date a day number is made for
 
@@ -59,7 +59,7 @@ class _Table:
     def column(self, name: str, dtype: Any) -> np.ndarray:
         return np.asarray(self.columns[name], dtype=dtype)[self.order]
 
-    def positions(self, wanted: Sequence[int] | np.ndarray, what: str) -> np.ndarray:
+    def positions(self, wanted: Column, what: str) -> np.ndarray:
         """Positions of ``wanted`` handles; refuses a handle that is not in the table."""
         ids = np.asarray(wanted, dtype=np.int64)
         if len(ids) == 0:
@@ -71,7 +71,7 @@ class _Table:
         return pos
 
 
-def _ratios(values: Sequence[float] | np.ndarray) -> np.ndarray:
+def _ratios(values: Column) -> np.ndarray:
     """Share ratios with every blank (negative or NaN) as NaN."""
     r = np.asarray(values, dtype=np.float32)
     return np.where(r >= 0, r, np.nan).astype(np.float32)
@@ -89,7 +89,7 @@ def build_projection(t: MonthTables, month: str, event_kinds: Sequence[str] | No
     persons = _Table(t.persons, "person")
     addresses = _Table(t.address_texts, "address")
 
-    def firm_at(handles: Sequence[int], what: str) -> np.ndarray:
+    def firm_at(handles: Column, what: str) -> np.ndarray:
         return firms.positions(handles, what).astype(np.int32)
 
     fid = firms.column("fid", object)
