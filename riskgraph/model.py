@@ -3,8 +3,9 @@
 Node labels, keys, properties, relationship types, event kinds and the interchange
 files that feed them are all derived from the declarations below: ingest validation,
 constraint creation, the data-format document and the generator's output read them.
-Adding a relationship type means one ``RelationshipFile`` entry here, one Cypher file
-and the code that uses it.
+Adding a relationship type means one ``RelationshipType`` and one ``InterchangeFile``
+entry here and the code that uses it: its Cypher statements, constraints and indexes
+derive from the declaration (riskgraph/graph/statements.py).
 """
 
 from __future__ import annotations
@@ -111,6 +112,36 @@ NODE_LABELS: tuple[NodeLabel, ...] = (FIRM, PERSON, ADDRESS, EVENT)
 
 
 @dataclass(frozen=True)
+class RelationshipType:
+    """A relationship type: the labels it runs between and the properties it carries.
+
+    ``start`` lists every label its start node may have (a shareholder is a person or a
+    firm); the end node has one. A relationship with ``rid`` carries a stable id built from
+    its endpoints, role and start date (riskgraph/ingest/prepare.py), indexed per type, so a
+    re-load or a delta updates it in place; one without (HAS_EVENT) is merged together with
+    its end node.
+    """
+
+    name: str
+    start: tuple[NodeLabel, ...]
+    end: NodeLabel
+    properties: tuple[str, ...] = ()
+    rid: bool = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+REGISTERED_AT = RelationshipType("REGISTERED_AT", (FIRM,), ADDRESS, ("since", "until"))
+SHAREHOLDER_OF = RelationshipType("SHAREHOLDER_OF", (PERSON, FIRM), FIRM,
+                                  ("ratio", "subscribed_capital", "since", "until"))
+LEGAL_REP_OF = RelationshipType("LEGAL_REP_OF", (PERSON,), FIRM, ("since", "until"))
+OFFICER_OF = RelationshipType("OFFICER_OF", (PERSON,), FIRM, ("role", "since", "until"))
+BRANCH_OF = RelationshipType("BRANCH_OF", (FIRM,), FIRM, ("since", "until"))
+HAS_EVENT = RelationshipType("HAS_EVENT", (FIRM,), EVENT, rid=False)
+
+
+@dataclass(frozen=True)
 class InterchangeFile:
     """One CSV (or JSON Lines) file of the interchange format and what it feeds."""
 
@@ -119,8 +150,10 @@ class InterchangeFile:
     key: tuple[str, ...]  # the columns that identify a row; duplicates must agree
     en: str
     zh: str
-    query: str  # the Cypher file that writes its rows (for relationships: creates the new ones)
-    relationship: str | None = None
+    # The Cypher file that writes its rows; none for a file of relationships with a ``rid``,
+    # whose statements derive from ``relationship``.
+    query: str = ""
+    relationship: RelationshipType | None = None
     refs: dict[str, str] = field(default_factory=dict)  # column -> "firm" | "person" | "party"
 
     def column(self, name: str) -> Column:
@@ -171,8 +204,7 @@ REGISTRATIONS = InterchangeFile(
     key=("firm_id", "address", "since"),
     en="Registered addresses (住所) of firms over time.",
     zh="企业住所登记（含历史）。",
-    query="ingest/create_registrations",
-    relationship="REGISTERED_AT",
+    relationship=REGISTERED_AT,
     refs={"firm_id": "firm"},
     columns=(
         Column("firm_id", FieldType.FIRM_ID, True, en="the firm", zh="企业"),
@@ -188,8 +220,7 @@ SHAREHOLDINGS = InterchangeFile(
     key=("holder_id", "firm_id", "since"),
     en="Shareholders (persons or firms) of firms.",
     zh="股东（自然人或企业）出资。",
-    query="ingest/create_shareholdings",
-    relationship="SHAREHOLDER_OF",
+    relationship=SHAREHOLDER_OF,
     refs={"holder_id": "party", "firm_id": "firm"},
     columns=(
         Column("holder_id", FieldType.PARTY_ID, True, en="the shareholder", zh="股东"),
@@ -207,8 +238,7 @@ LEGAL_REPS = InterchangeFile(
     key=("person_id", "firm_id", "since"),
     en="Legal representatives (法定代表人/负责人/经营者).",
     zh="法定代表人。",
-    query="ingest/create_legal_reps",
-    relationship="LEGAL_REP_OF",
+    relationship=LEGAL_REP_OF,
     refs={"person_id": "person", "firm_id": "firm"},
     columns=(
         Column("person_id", FieldType.PERSON_ID, True, en="the person", zh="自然人"),
@@ -223,8 +253,7 @@ OFFICERS = InterchangeFile(
     key=("person_id", "firm_id", "role", "since"),
     en="Directors, supervisors and managers.",
     zh="董事、监事、高级管理人员。",
-    query="ingest/create_officers",
-    relationship="OFFICER_OF",
+    relationship=OFFICER_OF,
     refs={"person_id": "person", "firm_id": "firm"},
     columns=(
         Column("person_id", FieldType.PERSON_ID, True, en="the person", zh="自然人"),
@@ -240,8 +269,7 @@ BRANCHES = InterchangeFile(
     key=("branch_id", "parent_id"),
     en="Branches (分支机构) and their head firm.",
     zh="分支机构与总公司。",
-    query="ingest/create_branches",
-    relationship="BRANCH_OF",
+    relationship=BRANCH_OF,
     refs={"branch_id": "firm", "parent_id": "firm"},
     columns=(
         Column("branch_id", FieldType.FIRM_ID, True, en="the branch", zh="分支机构"),
@@ -257,7 +285,7 @@ EVENTS = InterchangeFile(
     en="Dated regulatory and social records of a firm.",
     zh="监管与社会评价记录（带日期）。",
     query="ingest/merge_events",
-    relationship="HAS_EVENT",
+    relationship=HAS_EVENT,
     refs={"firm_id": "firm"},
     columns=(
         Column("event_id", FieldType.STRING, True, en="unique id of the record in its source", zh="记录编号"),
@@ -278,4 +306,4 @@ INTERCHANGE_FILES: tuple[InterchangeFile, ...] = (
     FIRMS, PERSONS, REGISTRATIONS, SHAREHOLDINGS, LEGAL_REPS, OFFICERS, BRANCHES, EVENTS,
 )
 FILES_BY_KIND = {f.kind: f for f in INTERCHANGE_FILES}
-RELATIONSHIP_TYPES = tuple(f.relationship for f in INTERCHANGE_FILES if f.relationship)
+RELATIONSHIP_TYPES: tuple[RelationshipType, ...] = tuple(f.relationship for f in INTERCHANGE_FILES if f.relationship)

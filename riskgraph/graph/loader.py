@@ -11,6 +11,8 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction
 
 from riskgraph.graph import db
+from riskgraph.graph.statements import relationship_statements
+from riskgraph.model import NodeLabel, RelationshipType
 from riskgraph.settings import Settings
 
 # Prepared relationship rows come ordered by their start node, so rows sharing a start node
@@ -36,18 +38,18 @@ class GraphLoader:
         db.write_concurrently(self.driver, self.settings, work, rows, self.settings.ingest_batch_size,
                               self.settings.ingest_writers, on_batch)
 
-    def write_relationships(self, rel_type: str, create_query: str, rows: Sequence[dict[str, Any]],
+    def write_relationships(self, rel: RelationshipType, start: NodeLabel, rows: Sequence[dict[str, Any]],
                             on_batch: Callable[[int], None] | None = None) -> None:
-        """Create the relationships whose ``rid`` is not stored yet and update the others.
+        """Create the ``rel`` relationships whose ``rid`` is not stored yet and update the others.
 
-        Looking ``rid`` up in its index and then using CREATE is faster than MERGE, which
-        must scan the relationships between both endpoints; rows must have unique rids, so
-        batches of one load can run side by side. One load at a time: two concurrent loads
-        of the same rows could both create them.
+        ``rows`` are ``{a: start node key, b: end node key, rid, props}``, all starting at
+        ``start`` nodes. Looking ``rid`` up in its index and then using CREATE is faster than
+        MERGE, which must scan the relationships between both endpoints; rows must have
+        unique rids, so batches of one load can run side by side. One load at a time: two
+        concurrent loads of the same rows could both create them.
         """
-        suffix = rel_type.lower()
-        exists, update = db.cypher(f"ingest/rel_exists_{suffix}"), db.cypher(f"ingest/rel_update_{suffix}")
-        create = db.cypher(create_query)
+        statements = relationship_statements(rel, start)
+        exists, update, create = statements.exists, statements.update, statements.create
 
         def work(tx: ManagedTransaction, batch: Sequence[dict[str, Any]]) -> None:
             found = set(tx.run(exists, rids=[r["rid"] for r in batch]).single(strict=True)["found"])

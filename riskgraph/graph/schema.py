@@ -1,10 +1,14 @@
-"""Constraints and indexes, created by one idempotent command (``riskgraph schema``)."""
+"""Constraints and indexes, created by one idempotent command (``riskgraph schema``).
+
+What they are derives from the declarations in riskgraph/model.py (graph/statements.py).
+"""
 
 from __future__ import annotations
 
 from neo4j import Driver
 
 from riskgraph.graph import db
+from riskgraph.graph.statements import schema_statements
 from riskgraph.settings import Settings
 
 
@@ -14,7 +18,7 @@ def apply_schema(driver: Driver, settings: Settings) -> list[str]:
     Returns the names of constraints and indexes present afterwards.
     """
     with db.session(driver, settings) as sess:
-        for statement in db.cypher_statements("schema/constraints"):
+        for statement in schema_statements():
             sess.run(statement).consume()
         sess.run(db.cypher("schema/await_indexes")).consume()
         return sorted(r["name"] for r in sess.run(db.cypher("schema/list")))

@@ -135,11 +135,11 @@ def load_directory(directory: Path, driver: Driver, settings: Settings, *, skip_
     with Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   disable=not show_progress) as progress:
         for batch in batches:
-            task = progress.add_task(f"{batch.kind} ({batch.query.split('/')[-1]})", total=len(batch.rows))
+            task = progress.add_task(f"{batch.kind} ({batch.description})", total=len(batch.rows))
             t0 = time.perf_counter()
             advance = lambda n, t=task: progress.advance(t, n)  # noqa: E731
-            if batch.relationship:
-                loader.write_relationships(batch.relationship, batch.query, batch.rows, on_batch=advance)
+            if batch.relationship and batch.start:
+                loader.write_relationships(batch.relationship, batch.start, batch.rows, on_batch=advance)
             else:
                 extra = {"month": delta_month(directory)} if batch.query == "ingest/merge_firms" else {}
                 loader.write(batch.query, batch.rows, on_batch=advance, **extra)

@@ -12,20 +12,36 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from riskgraph.model import FIRMS, PERSONS, REGISTRATIONS, InterchangeFile
 from riskgraph.ingest.validate import ValidRow
+from riskgraph.model import FIRM, FIRMS, PERSON, PERSONS, REGISTRATIONS, InterchangeFile, NodeLabel, RelationshipType
 from riskgraph.reference.addresses import normalise_address
 from riskgraph.reference.identifiers import is_external, mask_person_id, person_key
+
+# The label a party reference (InterchangeFile.refs, or a holder_type value) points at.
+_LABELS = {"firm": FIRM, "person": PERSON}
 
 
 @dataclass
 class PreparedBatch:
-    """The rows of one Cypher query, with the interchange kind they came from."""
+    """The rows of one write, with the interchange kind they came from.
+
+    Node rows name the Cypher file that writes them (``query``). Relationship rows name
+    their type and the label of their start nodes instead: the storage layer derives the
+    statements from the declaration, updating stored relationships and creating new ones.
+    """
 
     kind: str
-    query: str
+    query: str = ""
     rows: list[dict[str, Any]] = field(default_factory=list)
-    relationship: str | None = None  # set for relationship rows: stored ones are updated, new ones created
+    relationship: RelationshipType | None = None
+    start: NodeLabel | None = None  # relationship rows: the label of every row's start node
+
+    @property
+    def description(self) -> str:
+        """What the batch writes: ``merge_firms``, ``SHAREHOLDER_OF from Person``."""
+        if self.relationship and self.start:
+            return f"{self.relationship.name} from {self.start.label}"
+        return self.query.split("/")[-1]
 
 
 def relationship_id(rel_type: str, a: str, b: str, *extra: Any) -> str:
@@ -75,6 +91,8 @@ class RowPreparer:
         return {"eid": v["event_id"], "fid": v["firm_id"], "props": props}
 
     def _registrations(self, spec: InterchangeFile, rows: list[ValidRow]) -> list[PreparedBatch]:
+        rel = spec.relationship
+        assert rel is not None
         addresses: dict[str, dict[str, Any]] = {}
         links: dict[str, dict[str, Any]] = {}
         for r in rows:
@@ -82,27 +100,26 @@ class RowPreparer:
             norm = normalise_address(v["address"], v["region"])
             addresses.setdefault(norm.key, {"aid": norm.key, "text": norm.text, "raw": v["address"],
                                             "region": norm.region})
-            rid = relationship_id("REGISTERED_AT", v["firm_id"], norm.key, v["since"])
-            links[rid] = {"a": v["firm_id"], "b": norm.key, "rid": rid, "props": _props(v, ("since", "until"))}
+            rid = relationship_id(rel.name, v["firm_id"], norm.key, v["since"])
+            links[rid] = {"a": v["firm_id"], "b": norm.key, "rid": rid, "props": _props(v, rel.properties)}
         return [PreparedBatch(spec.kind, "ingest/merge_addresses", list(addresses.values())),
-                PreparedBatch(spec.kind, spec.query, list(links.values()), "REGISTERED_AT")]
+                PreparedBatch(spec.kind, rows=list(links.values()), relationship=rel, start=FIRM)]
 
     def _relationships(self, spec: InterchangeFile, rows: list[ValidRow]) -> list[PreparedBatch]:
-        assert spec.relationship is not None
+        rel = spec.relationship
+        assert rel is not None
         start_col, end_col = list(spec.refs)
-        prop_names = tuple(c.name for c in spec.columns if c.name not in spec.refs and c.name != "holder_type")
-        by_query: dict[str, PreparedBatch] = {}
+        by_start: dict[str, PreparedBatch] = {}
         for r in rows:
             v = r.values
             start_kind = spec.refs[start_col]
             party_type = v["holder_type"] if start_kind == "party" else start_kind
             a = self.party(v[start_col], party_type)
             b = v[end_col]
-            query = f"{spec.query}_{party_type}" if start_kind == "party" else spec.query
-            batch = by_query.setdefault(query, PreparedBatch(spec.kind, query, relationship=spec.relationship))
-            batch.rows.append({"a": a, "b": b, "rid": relationship_id(spec.relationship, a, b, v.get("role"),
-                                                                      v.get("since")),
-                               "props": _props(v, prop_names)})
-        for batch in by_query.values():
+            batch = by_start.setdefault(party_type, PreparedBatch(spec.kind, relationship=rel,
+                                                                  start=_LABELS[party_type]))
+            batch.rows.append({"a": a, "b": b, "rid": relationship_id(rel.name, a, b, v.get("role"), v.get("since")),
+                               "props": _props(v, rel.properties)})
+        for batch in by_start.values():
             batch.rows.sort(key=lambda row: row["a"])  # neighbouring rows touch the same nodes: fewer page faults
-        return list(by_query.values())
+        return list(by_start.values())

@@ -1,5 +1,0 @@
-// Updates stored BRANCH_OF relationships in place (a re-load, or a delta closing one with until).
-// $rows: [{rid, props}].
-UNWIND $rows AS row
-MATCH ()-[r:BRANCH_OF {rid: row.rid}]->()
-SET r += row.props
