@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date
 
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -27,3 +28,19 @@ def day_number(d: date) -> int:
 def ymd_number(d: date) -> int:
     """``YYYYMMDD`` as an integer: the date unit of the raw tables."""
     return d.year * 10000 + d.month * 100 + d.day
+
+
+@dataclass(frozen=True)
+class Month:
+    """A checked month: its ``YYYY-MM`` text and its last day. Parse once at the edge, pass this inward."""
+
+    text: str
+    end: date
+
+    @classmethod
+    def of(cls, month: Month | str) -> Month:
+        """``month`` checked (refused with the form it must take), or as it is when it already is a Month."""
+        return month if isinstance(month, Month) else cls(month, month_end(month))
+
+    def __str__(self) -> str:
+        return self.text

@@ -14,7 +14,6 @@ from rich.table import Table
 from riskgraph.errors import RiskgraphError
 from riskgraph.graph import db
 from riskgraph.jobs.scoring import ClassChanges, MonthRun
-from riskgraph.months import month_end
 from riskgraph.scoring.config import CLASS_ORDER, load_exempt_hubs
 from riskgraph.scoring.model_file import load_model_config
 from riskgraph.settings import get_settings
@@ -67,7 +66,6 @@ def score(
             return
         if not month:
             raise RiskgraphError("give --month YYYY-MM (or --changes FROM:TO, or --withdraw YYYY-MM)")
-        month_end(month)  # refuse a malformed month before connecting
         model = load_model_config(config)
         hub_list = load_exempt_hubs(hubs)
         with db.connect(settings) as driver, Progress(

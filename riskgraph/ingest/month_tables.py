@@ -23,7 +23,7 @@ import pandas as pd
 
 from riskgraph.ingest.read import delta_directories
 from riskgraph.model import FILES_BY_KIND
-from riskgraph.months import day_number, month_end
+from riskgraph.months import Month, day_number
 from riskgraph.reference.addresses import normalise_address
 from riskgraph.reference.identifiers import person_key
 from riskgraph.tables import MonthTables
@@ -84,15 +84,15 @@ def _ymd(values: pd.Series) -> np.ndarray:
     return ymd.fillna(0).to_numpy(dtype=np.int64)
 
 
-def read_month_tables(directory: Path, month: str, salt: str) -> MonthTables:
+def read_month_tables(directory: Path, month: Month, salt: str) -> MonthTables:
     """The raw tables of ``month`` from the base files and the deltas up to that month.
 
     Handles are row numbers: firms and persons in file order, addresses in order of first
     registration. Status changes are not dated here: with the deltas after ``month`` not
     applied, each firm's status already is the one it had then.
     """
-    end_day = day_number(month_end(month))
-    deltas = delta_directories(directory, up_to=month)
+    end_day = day_number(month.end)
+    deltas = delta_directories(directory, up_to=month.text)
     firms = _read(directory, "firms", ["firm_id", "name", "kind", "status", "registered_capital", "established",
                                        "key_area", "region", "industry"], deltas)
     firm_handle = pd.Series(np.arange(len(firms)), index=firms["firm_id"].to_numpy())

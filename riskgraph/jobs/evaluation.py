@@ -22,7 +22,7 @@ import pandas as pd
 from riskgraph.errors import ConfigError
 from riskgraph.ingest.month_tables import read_month_tables
 from riskgraph.jobs.scoring import OPERATING
-from riskgraph.months import month_end
+from riskgraph.months import Month
 from riskgraph.scoring.build import build_projection
 from riskgraph.scoring.classify import class_mix
 from riskgraph.scoring.config import ExemptHubs, ModelConfig, load_exempt_hubs
@@ -77,8 +77,9 @@ VARIANT_KEYS = {OWN_ONLY: "own", NO_HUB_HANDLING: "no_hub_handling", NO_EXEMPT_L
                 MODEL: "model", ORACLE: "oracle"}
 
 
-def projection_from_files(directory: Path, month: str, salt: str) -> Projection:
+def projection_from_files(directory: Path, month: Month | str, salt: str) -> Projection:
     """The projection of ``month`` from an interchange directory (its base files and deltas up to ``month``)."""
+    month = Month.of(month)
     return build_projection(read_month_tables(directory, month, salt), month)
 
 
@@ -106,11 +107,11 @@ def evaluate_directory(directory: Path, config: ModelConfig, salt: str, month: s
     if not (truth_dir / "future_events.csv").is_file():
         raise ConfigError(f"{directory} has no truth/future_events.csv; evaluate needs generated data with "
                           "ground truth (riskgraph generate … --out DIR)")
-    month = month or default_evaluation_month(directory)
-    end = month_end(month)
+    checked = Month.of(month or default_evaluation_month(directory))
+    month, end = checked.text, checked.end
     horizon_end = end + dt.timedelta(days=round(horizon_months * 30.4375))
     say(f"reading {directory} as of {month}")
-    p = projection_from_files(directory, month, salt)
+    p = projection_from_files(directory, checked, salt)
     hubs_file = hubs_path or (directory / "exempt_hubs.yaml")
     hubs = load_exempt_hubs(hubs_file if hubs_file.is_file() else None)
 

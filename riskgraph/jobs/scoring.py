@@ -20,7 +20,7 @@ from riskgraph.errors import NotFound
 from riskgraph.graph import results
 from riskgraph.graph.month_tables import read_month_tables
 from riskgraph.graph.rating_reads import RatingReader
-from riskgraph.months import month_end
+from riskgraph.months import Month
 from riskgraph.scoring.build import build_projection
 from riskgraph.scoring.classify import class_mix
 from riskgraph.scoring.config import CLASS_ORDER, ExemptHubs, ModelConfig
@@ -53,21 +53,22 @@ class MonthRun:
     class_mix_operating: dict[str, float] = field(default_factory=dict)  # firms in operation (status active)
 
 
-def read_projection(driver: Driver, settings: Settings, month: str, hubs: ExemptHubs | None = None,
+def read_projection(driver: Driver, settings: Settings, month: Month | str, hubs: ExemptHubs | None = None,
                     event_kinds: Sequence[str] | None = None, progress: Say | None = None) -> Projection:
     """The projection of ``month`` from the graph, hubs marked exempt; events of ``event_kinds`` (default all)."""
-    tables = read_month_tables(driver, settings, month_end(month), event_kinds or EVENT_KINDS, progress)
+    month = Month.of(month)
+    tables = read_month_tables(driver, settings, month.end, event_kinds or EVENT_KINDS, progress)
     p = build_projection(tables, month, event_kinds)
     if hubs is not None:
         mark_exempt(p, hubs, settings.person_salt.get_secret_value())
     return p
 
 
-def score_month(driver: Driver, settings: Settings, month: str, config: ModelConfig, hubs: ExemptHubs | None = None,
-                say: Say = _quiet, on_write: Callable[[int], None] | None = None,
+def score_month(driver: Driver, settings: Settings, month: Month | str, config: ModelConfig,
+                hubs: ExemptHubs | None = None, say: Say = _quiet, on_write: Callable[[int], None] | None = None,
                 before_write: Callable[[int], None] | None = None) -> MonthRun:
     """Score ``month`` from the graph and store the results (replacing that month atomically)."""
-    month_end(month)  # refuse a malformed month before touching anything
+    month = Month.of(month)  # refuse a malformed month before touching anything
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     say("reading the projection")
@@ -83,7 +84,7 @@ def score_month(driver: Driver, settings: Settings, month: str, config: ModelCon
     timings.update({f"compute.{k}": v for k, v in result.timings.items()})
 
     t2 = time.perf_counter()
-    run_id = f"{month}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    run_id = f"{month.text}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     counts = result.class_counts()
     if before_write:
         before_write(p.n_firms)
@@ -91,12 +92,12 @@ def score_month(driver: Driver, settings: Settings, month: str, config: ModelCon
     rows = RatingRows(node=p.firm_node, fid=p.firm_key, score=result.score,
                       own=result.own_score, received=result.received, cls=[CLASS_ORDER[c].value for c in result.cls],
                       indicator_set=_set_names(config, result.indicator_set), reasons=texts)
-    replaced = results.write_month(driver, settings, ScoreRun(month, run_id, config.model_version, counts), rows,
+    replaced = results.write_month(driver, settings, ScoreRun(month.text, run_id, config.model_version, counts), rows,
                                    on_batch=on_write)
     timings["write_s"] = time.perf_counter() - t2
     timings["total_s"] = time.perf_counter() - t0
     operating = p.status == FIRM_STATUSES.index(OPERATING)
-    return MonthRun(month, run_id, config.model_version, p.n_firms, counts, class_mix(result.cls), replaced,
+    return MonthRun(month.text, run_id, config.model_version, p.n_firms, counts, class_mix(result.cls), replaced,
                     timings, exempt, result.propagation.iterations if result.propagation else 0,
                     class_mix(result.cls[operating]) if operating.any() else {})
 
@@ -112,8 +113,7 @@ def _set_names(config: ModelConfig, sets: np.ndarray) -> list[str]:
 
 def withdraw_month(driver: Driver, settings: Settings, month: str) -> str | None:
     """Take a month scored by mistake away from readers, then delete its ratings; the run withdrawn, if any."""
-    month_end(month)
-    return results.withdraw_month(driver, settings, month)
+    return results.withdraw_month(driver, settings, Month.of(month).text)
 
 
 @dataclass
@@ -152,9 +152,8 @@ def class_changes(driver: Driver, settings: Settings, before: str | None, after:
     ``before`` defaults to the latest scored month before ``after``; ``direction`` is ``up``,
     ``down`` or None for both. Refuses (:class:`NotFound`) a month that has not been scored.
     """
-    for m in (after, before):
-        if m is not None:
-            month_end(m)
+    after = Month.of(after).text
+    before = Month.of(before).text if before is not None else None
     scored = sorted(m["month"] for m in RatingReader(driver, settings).months())
     if after not in scored:
         raise NotFound(f"month {after} has not been scored; run: riskgraph score --month {after}")

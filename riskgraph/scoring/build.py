@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from riskgraph.months import month_end, ymd_number
+from riskgraph.months import Month, day_number, ymd_number
 from riskgraph.reference.identifiers import mask_name
 from riskgraph.scoring.projection import (
     ENTITY_KINDS,
@@ -77,14 +77,13 @@ def _ratios(values: Column) -> np.ndarray:
     return np.where(r >= 0, r, np.nan).astype(np.float32)
 
 
-def build_projection(t: MonthTables, month: str, event_kinds: Sequence[str] | None = None) -> Projection:
-    """The projection of ``month`` (YYYY-MM) from its raw tables.
+def build_projection(t: MonthTables, month: Month, event_kinds: Sequence[str] | None = None) -> Projection:
+    """The projection of ``month`` from its raw tables.
 
     ``event_kinds`` keeps only the events of those kinds (the ones a model reads:
     ``ModelConfig.event_kinds``); kinds this model version does not know are left out either way.
     """
-    end = month_end(month)
-    end_ymd = ymd_number(end)
+    end_ymd = ymd_number(month.end)
     firms = _Table(t.firms, "firm")
     persons = _Table(t.persons, "person")
     addresses = _Table(t.address_texts, "address")
@@ -129,10 +128,10 @@ def build_projection(t: MonthTables, month: str, event_kinds: Sequence[str] | No
 
     person_names = persons.column("name", object)
     p = Projection(
-        month=month, as_of=int(ymd_to_days(np.array([end_ymd]))[0]),
+        month=month.text, as_of=day_number(month.end),
         firm_key=fid, firm_name=firms.column("name", object),
         kind=code_array(firms.column("kind", object), ENTITY_KINDS, "entity kind"),
-        status=code_array(status_as_of(firms.column("status", object), status_changes, month), FIRM_STATUSES,
+        status=code_array(status_as_of(firms.column("status", object), status_changes, month.text), FIRM_STATUSES,
                           "status"),
         key_area=code_array(firms.column("key_area", object), KEY_AREAS, "key area"),
         capital=np.where(capital >= 0, capital, np.nan),
