@@ -1,20 +1,33 @@
-"""Domain exceptions, one place; the API maps them to HTTP statuses once."""
+"""Domain exceptions, one place; the API maps them to HTTP statuses once.
+
+Each class carries the HTTP status it stands for (``http_status``), so the one exception
+handler in :mod:`riskgraph.api.http_errors` needs no table of its own and the routes'
+OpenAPI declarations are derived from the classes they name. The CLI prints the message.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 class RiskgraphError(Exception):
     """Base of every error a user can cause or act on."""
 
+    http_status: ClassVar[int] = 500
+
 
 class ConfigError(RiskgraphError):
     """A configuration or model file is invalid; the message names the file and field."""
 
+    http_status: ClassVar[int] = 500  # the service's own files: nothing the caller can fix
+
 
 class Neo4jServerError(RiskgraphError):
     """The self-managed Neo4j server could not be installed, started or stopped."""
+
+    http_status: ClassVar[int] = 503
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,8 @@ class RowProblem:
 class ValidationFailed(RiskgraphError):
     """Input files failed validation; nothing was written."""
 
+    http_status: ClassVar[int] = 422
+
     def __init__(self, problems: list[RowProblem]):
         self.problems = problems
         head = "\n".join(str(p) for p in problems[:20])
@@ -42,5 +57,51 @@ class ValidationFailed(RiskgraphError):
         super().__init__(f"{len(problems)} problem(s) in the input; nothing was written:\n{head}{more}")
 
 
+@dataclass(frozen=True)
+class InputProblem:
+    """One reason a request argument was refused, located as FastAPI locates its own 422s.
+
+    ``loc`` is where the value sits (``("path", "fid")``, ``("body", "fids", 3)``), ``msg`` says
+    what is wrong in words a caller can act on, ``type`` is a short machine-readable kind.
+    """
+
+    loc: tuple[str | int, ...]
+    msg: str
+    type: str = "value_error"
+    input: object = None
+
+    def __str__(self) -> str:
+        where = ".".join(str(part) for part in self.loc[1:]) or "request"
+        return f"{self.loc[0]} {where}: {self.msg}" if self.loc else self.msg
+
+
+class InvalidInput(RiskgraphError):
+    """A request argument is malformed (wrong form, bad check digit); the problems say which and why."""
+
+    http_status: ClassVar[int] = 422
+
+    def __init__(self, problems: Sequence[InputProblem]):
+        if not problems:
+            raise ValueError("InvalidInput needs at least one problem")
+        self.problems = list(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+
 class NotFound(RiskgraphError):
     """An entity asked for by key does not exist."""
+
+    http_status: ClassVar[int] = 404
+
+
+class MonthNotScored(NotFound):
+    """A month was asked for that has no active scoring run."""
+
+    def __init__(self, month: str):
+        self.month = month
+        super().__init__(f"month {month} has not been scored")
+
+
+class Conflict(RiskgraphError):
+    """The data changed under the request (another job wrote or withdrew it meanwhile); try again."""
+
+    http_status: ClassVar[int] = 409

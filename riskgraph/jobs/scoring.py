@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from neo4j import Driver
 
-from riskgraph.errors import NotFound
+from riskgraph.errors import MonthNotScored, NotFound
 from riskgraph.graph import results
 from riskgraph.graph.month_tables import read_month_tables
 from riskgraph.graph.rating_reads import RatingReader
@@ -150,18 +150,17 @@ def class_changes(driver: Driver, settings: Settings, before: str | None, after:
     """Firms whose class differs between two scored months, largest moves first (downgrades before upgrades).
 
     ``before`` defaults to the latest scored month before ``after``; ``direction`` is ``up``,
-    ``down`` or None for both. Refuses (:class:`NotFound`) a month that has not been scored.
+    ``down`` or None for both. Refuses (:class:`MonthNotScored`) a month that has not been scored.
     """
     after = Month.of(after).text
     before = Month.of(before).text if before is not None else None
     scored = sorted(m["month"] for m in RatingReader(driver, settings).months())
-    if after not in scored:
-        raise NotFound(f"month {after} has not been scored; run: riskgraph score --month {after}")
+    for month in (after, before):
+        if month is not None and month not in scored:
+            raise MonthNotScored(month)
     before = before or next((m for m in reversed(scored) if m < after), None)
     if before is None:
         raise NotFound(f"no scored month before {after} to compare with")
-    if before not in scored:
-        raise NotFound(f"month {before} has not been scored; run: riskgraph score --month {before}")
     rows = RatingReader(driver, settings).changes(before, after, direction, ALL if limit is None else limit)
     return ClassChanges(before, after, [ClassChange(**row) for row in rows])
 

@@ -1,0 +1,73 @@
+"""Domain errors as HTTP answers: the one exception handler, and the routes' OpenAPI declarations.
+
+A route names the domain errors it can raise (``responses=error_responses(NotFound, InvalidInput)``);
+status, body model and description come from the classes in :mod:`riskgraph.errors`, so the
+answer a client gets and the one ``/openapi.json`` promises cannot drift apart. Every 422 —
+FastAPI's own validation or our checks — has the body :class:`InvalidInputBody`; every other
+error has :class:`ErrorBody`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+
+from riskgraph.api.schemas import ErrorBody, InvalidInputBody
+from riskgraph.errors import InputProblem, InvalidInput, RiskgraphError, RowProblem, ValidationFailed
+
+log = logging.getLogger(__name__)
+
+UNPROCESSABLE = 422
+
+
+def _problem(p: InputProblem) -> dict[str, Any]:
+    return {"loc": list(p.loc), "msg": p.msg, "type": p.type, "input": p.input}
+
+
+def _row_problem(p: RowProblem) -> dict[str, Any]:
+    return {"loc": ["file", p.file, p.line, p.column], "msg": p.reason, "type": "value_error", "input": p.value}
+
+
+def error_body(exc: RiskgraphError) -> dict[str, Any]:
+    """``{"detail": …}``: the list of problems for a 422, else the message."""
+    if isinstance(exc, InvalidInput):
+        return {"detail": [_problem(p) for p in exc.problems]}
+    if isinstance(exc, ValidationFailed):
+        return {"detail": [_row_problem(p) for p in exc.problems]}
+    return {"detail": str(exc)}
+
+
+async def domain_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Every :class:`RiskgraphError` a route or dependency raises, answered with its class's status."""
+    if not isinstance(exc, RiskgraphError):  # registered for RiskgraphError only; keeps the signature Starlette's
+        raise exc
+    if exc.http_status >= 500:
+        log.error("%s %s failed: %s", request.method, request.url.path, exc, exc_info=exc)
+    return JSONResponse(status_code=exc.http_status, content=jsonable_encoder(error_body(exc)))
+
+
+def install_error_handler(app: FastAPI) -> None:
+    app.add_exception_handler(RiskgraphError, domain_error_handler)
+
+
+def error_responses(*errors: type[RiskgraphError]) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route that can raise ``errors``: per status, the body model and a description.
+
+    Name :class:`~riskgraph.errors.InvalidInput` on every route that takes parameters or a body:
+    FastAPI's own validation answers 422 there too, with the same body.
+    """
+    declared: dict[int | str, dict[str, Any]] = {}
+    for error in errors:
+        status = error.http_status
+        said = (error.__doc__ or error.__name__).strip().splitlines()[0]
+        if status in declared:
+            if said not in declared[status]["description"]:
+                declared[status]["description"] += f" / {said}"
+            continue
+        declared[status] = {"model": InvalidInputBody if status == UNPROCESSABLE else ErrorBody,
+                            "description": said}
+    return declared

@@ -1,0 +1,65 @@
+"""What the routes call: the readers' answers, with a missing firm, key or month raised as NotFound.
+
+Plain functions over the readers, free of HTTP (no FastAPI here): the routers parse arguments,
+call one of these and shape the answer. Orchestration the CLI shares (class changes) is in
+``riskgraph.jobs``, not here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from riskgraph.errors import MonthNotScored, NotFound
+from riskgraph.graph.rating_reads import RatingReader
+from riskgraph.graph.reads import GraphReader
+
+Direction = Literal["up", "down"]
+Breakdown = Literal["province", "prefecture", "county", "industry"]
+
+
+def firm_profile(reader: GraphReader, fid: str) -> dict[str, Any]:
+    profile = reader.firm_profile(fid)
+    if profile is None:
+        raise NotFound(f"no firm with code {fid}")
+    return profile
+
+
+def firm_events(reader: GraphReader, fid: str, limit: int) -> list[dict[str, Any]]:
+    """Newest first; an unknown firm is NotFound rather than an empty list."""
+    firm_profile(reader, fid)
+    return reader.firm_events(fid, limit)
+
+
+def network(reader: GraphReader, key: str, depth: int, max_nodes: int) -> dict[str, Any]:
+    found = reader.network(key, depth, max_nodes)
+    if found is None:
+        raise NotFound(f"no firm, person or address with key {key}")
+    return found
+
+
+def firm_rating(ratings: RatingReader, fid: str, month: str | None) -> dict[str, Any]:
+    """The firm's rating in ``month`` (default the latest scored month)."""
+    found = ratings.ratings([fid], month).get(fid)
+    if found is None:
+        raise NotFound(f"no rating for {fid}" + (f" in {month}" if month else ""))
+    return found
+
+
+def batch_ratings(ratings: RatingReader, fids: list[str], month: str | None,
+                  ) -> tuple[list[dict[str, Any]], list[str]]:
+    """The ratings found, in the order asked (duplicates once), and the codes without one."""
+    wanted = list(dict.fromkeys(fids))
+    found = ratings.ratings(wanted, month)
+    return [found[f] for f in wanted if f in found], [f for f in wanted if f not in found]
+
+
+def scored_months(ratings: RatingReader) -> list[str]:
+    """Scored months, newest first."""
+    return [m["month"] for m in ratings.months()]
+
+
+def class_counts(ratings: RatingReader, month: str, by: Breakdown) -> list[dict[str, Any]]:
+    """Class counts per region or industry-section code (``key``) in a scored month."""
+    if month not in scored_months(ratings):
+        raise MonthNotScored(month)
+    return ratings.class_counts(month, by)

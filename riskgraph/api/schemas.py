@@ -1,0 +1,149 @@
+"""Response and request models of the HTTP API, error bodies included.
+
+Only shapes live here: no reads, no rules. Field names and descriptions are the public
+contract shown at ``/docs``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MAX_BATCH = 1000
+
+
+# --- errors -------------------------------------------------------------------------------
+
+class ErrorBody(BaseModel):
+    """The body of every error answer other than 422."""
+
+    detail: str = Field(description="what went wrong, naming the key or month asked for")
+
+
+class InputProblemBody(BaseModel):
+    """One refused argument, in the form FastAPI uses for its own validation errors."""
+
+    loc: list[str | int] = Field(description='where the value sits, e.g. ["path", "fid"] or ["body", "fids", 3]')
+    msg: str = Field(description="what is wrong with it")
+    type: str = Field(description="kind of problem, e.g. value_error")
+    input: Any = Field(None, description="the value refused")
+
+
+class InvalidInputBody(BaseModel):
+    """The body of a 422: every problem found, whether FastAPI or our own checks found it."""
+
+    detail: list[InputProblemBody]
+
+
+# --- service and firms --------------------------------------------------------------------
+
+class Health(BaseModel):
+    status: str
+    neo4j: str
+    version: str
+
+
+class SearchHit(BaseModel):
+    fid: str
+    name: str | None
+    region: str | None = None
+    industry: str | None = None
+    status: str | None = None
+    score: float
+
+
+# --- network ------------------------------------------------------------------------------
+
+class NetworkNode(BaseModel):
+    id: str
+    type: str = Field(description="firm | person | address")
+    label: str | None
+    status: str | None = None
+    region: str | None = None
+    industry: str | None = None
+
+
+class NetworkEdge(BaseModel):
+    source: str
+    target: str
+    type: str
+    ratio: float | None = None
+    role: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+class Network(BaseModel):
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+    truncated: bool = Field(description="true when limits cut the neighbourhood short")
+
+
+# --- ratings ------------------------------------------------------------------------------
+
+class Reason(BaseModel):
+    type: str = Field(description="indicator | rule | connector | link | clean")
+    text: str = Field(description="the reason as a sentence in the requested language")
+    points: float | None = None
+    data: dict[str, Any] = Field(description="the structured reason (entities named by code, persons masked)")
+
+
+class Rating(BaseModel):
+    fid: str
+    name: str | None
+    month: str
+    class_: str = Field(alias="class", description="A low, B normal, C elevated, D high")
+    score: float
+    own_score: float | None = Field(None, description="points from the firm's own indicators")
+    received_risk: float | None = Field(None, description="risk received through related parties")
+    indicator_set: str | None = None
+    model_version: str
+    run_id: str
+    intact: bool = Field(description="false when the stored rating no longer matches its digest")
+    reasons: list[Reason]
+    previous_class: str | None = None
+    change: str | None = Field(None, description="up | down against the month before (history only)")
+
+
+class BatchRequest(BaseModel):
+    fids: list[str] = Field(min_length=1, max_length=MAX_BATCH)
+    month: str | None = Field(None, pattern=MONTH.pattern)
+
+
+class BatchResponse(BaseModel):
+    ratings: list[Rating]
+    not_rated: list[str] = Field(description="known or unknown codes with no rating in that month")
+
+
+# --- months -------------------------------------------------------------------------------
+
+class ScoredMonth(BaseModel):
+    month: str
+    run_id: str | None
+    model_version: str | None
+    finished: str | None
+    firms: int | None
+    class_counts: dict[str, int]
+
+
+class ClassChange(BaseModel):
+    fid: str
+    name: str | None
+    before: str
+    after: str
+    score_before: float
+    score_after: float
+
+
+class ClassCount(BaseModel):
+    key: str
+    label: str | None
+    A: int
+    B: int
+    C: int
+    D: int
+    firms: int
+    high_risk_share: float = Field(description="share of C and D firms")
