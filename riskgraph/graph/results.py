@@ -28,7 +28,7 @@ import numpy as np
 from neo4j import Driver, ManagedTransaction
 
 from riskgraph.bulk import paused_gc
-from riskgraph.errors import RiskgraphError
+from riskgraph.errors import Conflict
 from riskgraph.graph import db
 from riskgraph.settings import Settings
 from riskgraph.tables import RatingRows, ScoreRun
@@ -137,7 +137,7 @@ def _write_month(driver: Driver, settings: Settings, run: ScoreRun, rows: Rating
         rec = tx.run(db.cypher("write/activate_score_run"), run_id=run_id, month=month, finished=_now(),
                      firms=n, class_counts=json.dumps(dict(run.class_counts))).single()
         if rec is None:  # the run node is gone: a scorer that started later deleted it as stale
-            raise RiskgraphError(f"run {run_id} of {month} was removed while it was being written (was {month} "
+            raise Conflict(f"run {run_id} of {month} was removed while it was being written (was {month} "
                                  "withdrawn, or scored again by another job?); nothing changed for readers — "
                                  "score the month again")
         return rec["previous"]
@@ -212,7 +212,7 @@ def read_month(driver: Driver, settings: Settings, month: str, attempts: int = 3
         if r["run_firms"] is None or r["run_firms"] == len(r["fid"]):
             break
     else:
-        raise RiskgraphError(f"the ratings of {month} kept changing while being read; try again")
+        raise Conflict(f"the ratings of {month} kept changing while being read; try again")
     return MonthRatings(month, r["run_id"], r["model_version"], r["fid"], r["class"], r["score"], r["digest"],
                         r["reasons"], r["detail"])
 

@@ -22,8 +22,8 @@ import pytest
 import yaml
 from stdnum.cn import ric, uscc
 
-from riskgraph.model import FILES_BY_KIND, INTERCHANGE_FILES
 from riskgraph.ingest.validate import validate_directory
+from riskgraph.model import FILES_BY_KIND, INTERCHANGE_FILES
 from riskgraph.reference.addresses import normalise_address
 from riskgraph.reference.regions import is_region
 from riskgraph.synth.generator import generate_dataset
