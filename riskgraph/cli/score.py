@@ -93,7 +93,8 @@ def score(
 
 def print_month_run(run: MonthRun) -> None:
     """The class table and run facts of a scored month."""
-    table = Table(title=f"{run.month}: {run.firms:,} firms scored, model {run.model_version}")
+    console.print(f"[bold]{run.month}[/bold]: {run.firms:,} firms scored, model {run.model_version}")
+    table = Table()
     for col in ("class", "firms", "share"):
         table.add_column(col, justify="right")
     for c in CLASS_ORDER:
