@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import tempfile
@@ -17,7 +16,6 @@ from riskgraph.graph.server import Neo4jServer
 from riskgraph.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED_DATA = Path(os.environ.get("RISKGRAPH_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 
 
 def _free_port() -> int:

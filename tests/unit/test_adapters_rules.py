@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from riskgraph.model import FirmStatus, OfficerRole
 from riskgraph.ingest.adapters.bods import canonical_interest, detect_version, share_to_ratio
 from riskgraph.ingest.adapters.common import (
     ConversionReport,
@@ -25,6 +24,7 @@ from riskgraph.ingest.adapters.common import (
     status_from_text,
 )
 from riskgraph.ingest.adapters.icij import EdgeKind, classify_edge
+from riskgraph.model import FirmStatus, OfficerRole
 
 TODAY = dt.date(2026, 11, 23)
 
