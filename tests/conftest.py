@@ -6,11 +6,13 @@ import shutil
 import socket
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from neo4j import Driver
 
+from riskgraph.errors import Neo4jServerError
 from riskgraph.graph import db
 from riskgraph.graph.server import Neo4jServer
 from riskgraph.settings import Settings
@@ -24,12 +26,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def neo4j_settings() -> Iterator[Settings]:
-    """Settings of a dedicated Neo4j instance, started for the session and removed afterwards."""
-    instance = Path(tempfile.mkdtemp(prefix="riskgraph-neo4j-"))
-    port = _free_port()
-    settings = Settings(
+def _instance_settings(instance: Path, port: int) -> Settings:
+    """Settings of a test Neo4j instance in ``instance`` on ``port``."""
+    return Settings(
         neo4j_uri=f"bolt://127.0.0.1:{port}",
         neo4j_bolt_port=port,
         neo4j_instance_dir=instance,
@@ -39,6 +38,13 @@ def neo4j_settings() -> Iterator[Settings]:
         person_salt="test-salt",  # type: ignore[arg-type]
         ingest_batch_size=500,
     )
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings() -> Iterator[Settings]:
+    """Settings of a dedicated Neo4j instance, started for the session and removed afterwards."""
+    instance = Path(tempfile.mkdtemp(prefix="riskgraph-neo4j-"))
+    settings = _instance_settings(instance, _free_port())
     server = Neo4jServer(settings)
     server.start()
     try:
@@ -46,6 +52,39 @@ def neo4j_settings() -> Iterator[Settings]:
     finally:
         server.stop()
         shutil.rmtree(instance, ignore_errors=True)
+
+
+@contextmanager
+def private_neo4j_server() -> Iterator[tuple[Neo4jServer, Settings]]:
+    """A Neo4j server of its own (directory, port), started here and stopped and removed afterwards.
+
+    For tests that kill, stop or restart a server: whatever they do, the session's shared
+    server is not touched. Takes a Neo4j start, about 10 s.
+    """
+    instance = Path(tempfile.mkdtemp(prefix="riskgraph-neo4j-private-"))
+    server = Neo4jServer(_instance_settings(instance, _free_port()))
+    try:
+        for attempt in range(3):
+            try:
+                server.start()
+                break
+            except Neo4jServerError as exc:  # the free port was taken meanwhile: try another
+                if "is taken by another process" not in str(exc) or attempt == 2:
+                    raise
+                server = Neo4jServer(_instance_settings(instance, _free_port()))
+        yield server, server.settings
+    finally:
+        try:
+            server.stop()  # also a server whose start failed halfway
+        finally:
+            shutil.rmtree(instance, ignore_errors=True)
+
+
+@pytest.fixture()
+def private_neo4j() -> Iterator[tuple[Neo4jServer, Settings]]:
+    """A started Neo4j server of the test's own, with its settings (see :func:`private_neo4j_server`)."""
+    with private_neo4j_server() as started:
+        yield started
 
 
 @pytest.fixture(scope="session")

@@ -46,7 +46,12 @@ def stop() -> None:
 
     Example: riskgraph neo4j stop
     """
-    typer.echo("stopped" if _server().stop() else "not running")
+    try:
+        stopped = _server().stop()
+    except Neo4jServerError as exc:  # it did not go away in time
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo("stopped" if stopped else "not running")
 
 
 @app.command()

@@ -16,7 +16,16 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
+from neo4j import (
+    Driver,
+    GraphDatabase,
+    ManagedTransaction,
+    NotificationClassification,
+    NotificationDisabledClassification,
+    NotificationMinimumSeverity,
+    NotificationSeverity,
+    Session,
+)
 from neo4j.exceptions import TransientError
 
 from riskgraph.settings import Settings, get_settings
@@ -39,9 +48,85 @@ def cypher_statements(name: str) -> list[str]:
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
-def connect(settings: Settings | None = None) -> Driver:
+# Server notifications. The server attaches them to query results and the driver logs each one,
+# raw and long, to "neo4j.notifications" (WARNING ones reach the console through Python's last-resort
+# handler): on a fresh database every batch of a load repeats "property key does not exist", and
+# every projection read repeats the deprecation of id(). Those two classifications say nothing the
+# user can act on (an empty database has no keys yet; id() is used deliberately), so the server is
+# asked not to send them, nor anything below WARNING. The WARNING ones left (e.g. a pattern that can
+# never match, a procedure's warning) point at a real problem: each reaches the user once, as one
+# line on the "riskgraph.neo4j" logger.
+NOTIFICATION_LOGGER = "riskgraph.neo4j"
+QUIET_CLASSIFICATIONS = (NotificationClassification.UNRECOGNIZED, NotificationClassification.DEPRECATION)
+NOTIFICATION_CONFIG: dict[str, Any] = {
+    "notifications_min_severity": NotificationMinimumSeverity.WARNING,
+    "notifications_disabled_classifications": [NotificationDisabledClassification(c.value)
+                                               for c in QUIET_CLASSIFICATIONS],
+    "warn_notification_severity": NotificationMinimumSeverity.OFF,  # never as Python warnings (python -X dev)
+}
+_QUERY_SNIPPET = 80
+_REMEMBERED = 1000  # distinct warnings reported once each; beyond that, repeats are reported again
+
+
+def _one_line(text: str, limit: int | None = None) -> str:
+    text = " ".join(text.split())
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _NotificationsInOneLine(logging.Filter):
+    """On "neo4j.notifications": drops the driver's raw record, says what matters on one line instead.
+
+    Notifications of a quiet classification or below WARNING (from a driver not made by
+    :func:`connect`) go to DEBUG; the others to WARNING, once per distinct warning and query.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen: set[tuple[str, str, str]] = set()
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        log = logging.getLogger(NOTIFICATION_LOGGER)
+        args = record.args if isinstance(record.args, tuple) else ()
+        status = getattr(args[0], "notification", None) if args else None
+        if status is None:  # not the record shape this filter knows: still one line, never raw screens
+            log.log(record.levelno, "Neo4j: %s", _one_line(record.getMessage(), 200))
+            return False
+        query = _one_line(getattr(args[0], "query", None) or "", _QUERY_SNIPPET)
+        description = _one_line(status.status_description or "").removeprefix("warn: ")
+        if status.classification in QUIET_CLASSIFICATIONS or status.severity != NotificationSeverity.WARNING:
+            log.debug("Neo4j %s: %s (query: %s)", status.gql_status, description, query)
+            return False
+        key = (status.gql_status, description, query)
+        with self._lock:
+            if key in self._seen:
+                return False
+            if len(self._seen) >= _REMEMBERED:
+                self._seen.clear()
+            self._seen.add(key)
+        log.warning("Neo4j warning %s: %s (query: %s)", status.gql_status, description, query)
+        return False
+
+
+_notification_filter = _NotificationsInOneLine()
+
+
+def _route_notifications() -> None:
+    raw = logging.getLogger("neo4j.notifications")
+    if _notification_filter not in raw.filters:
+        raw.addFilter(_notification_filter)
+
+
+def connect(settings: Settings | None = None, **config: Any) -> Driver:
+    """A driver for the configured server; ``config`` adds or overrides driver options.
+
+    The notification filter (see :data:`NOTIFICATION_CONFIG`) applies to every session of
+    the driver: sessions need no notification options of their own.
+    """
     s = settings or get_settings()
-    return GraphDatabase.driver(s.neo4j_uri, auth=(s.neo4j_user, s.neo4j_password.get_secret_value()))
+    _route_notifications()
+    options = {**NOTIFICATION_CONFIG, **config}
+    return GraphDatabase.driver(s.neo4j_uri, auth=(s.neo4j_user, s.neo4j_password.get_secret_value()), **options)
 
 
 @contextmanager

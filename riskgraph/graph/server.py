@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from riskgraph.settings import PROJECT_ROOT, Settings
 
 POM = Path(__file__).resolve().parent / "runtime" / "pom.xml"
 MIN_JARS = 150  # the neo4j artifact resolves to about 213 jars; fewer means a broken copy
+EXIT_TIMEOUT_S = 60.0  # how long a stopped or killed JVM may take to be gone, port and all, on a busy machine
+PF_EXITING = 0x4  # the kernel's "getting shut down" flag in /proc/PID/stat
 
 
 @dataclass
@@ -121,19 +124,53 @@ class Neo4jServer:
             raise Neo4jServerError(f"could not set the initial password:\n{done.stdout}{done.stderr}")
 
     # -- lifecycle -------------------------------------------------------------------------------
-    def _pid(self) -> int | None:
+    def _recorded_pid(self) -> int | None:
         try:
-            pid = int(self.pid_file.read_text().strip())
+            return int(self.pid_file.read_text().strip())
         except (FileNotFoundError, ValueError):
             return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+
+    def _pid(self) -> int | None:
+        """The pid of this instance's running server; None when none runs (or it is exiting)."""
+        pid = self._recorded_pid()
+        if pid is None:
+            return None
+        proc = _proc(pid)
+        if proc is None or proc.exiting:
             return None
         cmdline = Path(f"/proc/{pid}/cmdline")
-        if cmdline.exists() and b"CommunityEntryPoint" not in cmdline.read_bytes():
-            return None  # a recycled pid
+        try:
+            if b"CommunityEntryPoint" not in cmdline.read_bytes():
+                return None  # a recycled pid
+        except (FileNotFoundError, PermissionError, ProcessLookupError):
+            return None
         return pid
+
+    def _wait_gone(self, pid: int, timeout_s: float, what: str) -> None:
+        """Wait until ``pid`` has exited completely (every thread) and the Bolt port is free.
+
+        A JVM killed with SIGKILL first turns into a zombie leader while its other threads are
+        still exiting with the port and the store locks held; only after that is it gone.
+        """
+        if not _poll(lambda: _gone(pid), timeout_s):
+            proc = _proc(pid)
+            raise Neo4jServerError(
+                f"Neo4j (pid {pid}, instance {self.instance}) {what} but had not exited after {timeout_s:.0f} s"
+                f" (state {proc.state if proc else '?'}, {proc.threads if proc else '?'} threads)"
+            )
+        if not _poll(lambda: _port_free(self.port), timeout_s):
+            raise Neo4jServerError(
+                f"Neo4j (pid {pid}) exited, but port {self.port} was still taken after {timeout_s:.0f} s: "
+                "another process holds it"
+            )
+
+    def _wait_previous_gone(self, timeout_s: float) -> None:
+        """If this instance's last server is still exiting (killed, crashed), wait until it is gone."""
+        pid = self._recorded_pid()
+        if pid is not None and pid != os.getpid():
+            proc = _proc(pid)
+            if proc is not None and proc.exiting and not _gone(pid):
+                self._wait_gone(pid, timeout_s, "is exiting")
 
     def status(self) -> ServerStatus:
         pid = self._pid()
@@ -143,8 +180,10 @@ class Neo4jServer:
         """Start and wait until Bolt answers; False (and nothing done) when already running."""
         if self._pid() is not None:
             return False
-        if _port_open(self.port):
-            raise Neo4jServerError(f"port {self.port} is taken by another process; set RISKGRAPH_NEO4J_BOLT_PORT")
+        self._wait_previous_gone(EXIT_TIMEOUT_S)
+        if not _port_free(self.port):
+            raise Neo4jServerError(f"port {self.port} is taken by another process (not this instance's Neo4j, "
+                                   f"{self.instance}); stop it or set RISKGRAPH_NEO4J_BOLT_PORT")
         self.install()
         self._write_conf()
         self._set_initial_password()
@@ -184,29 +223,35 @@ class Neo4jServer:
                                f"{self._log_tail()}")
 
     def stop(self, timeout_s: float = 60.0) -> bool:
-        """SIGTERM and wait for a clean shutdown; False when it was not running."""
+        """SIGTERM and wait for a clean shutdown (SIGKILL after ``timeout_s``); False when it was not running.
+
+        Returns only once the process has exited completely and the Bolt port is free, so a
+        start may follow at once; raises :class:`Neo4jServerError` when that does not happen.
+        """
         pid = self._pid()
         if pid is None:
+            self._wait_previous_gone(EXIT_TIMEOUT_S)
             self.pid_file.unlink(missing_ok=True)
             return False
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if not _alive(pid):
-                break
-            time.sleep(0.2)
-        else:
-            os.kill(pid, signal.SIGKILL)
+        _signal(pid, signal.SIGTERM)
+        if not _poll(lambda: _gone(pid), timeout_s):
+            _signal(pid, signal.SIGKILL)
+        self._wait_gone(pid, EXIT_TIMEOUT_S, "was stopped")
         self.pid_file.unlink(missing_ok=True)
         return True
 
-    def kill(self) -> None:
-        """Hard kill (SIGKILL), as a crash would; used to test recovery of interrupted loads."""
+    def kill(self, timeout_s: float = EXIT_TIMEOUT_S) -> None:
+        """Hard kill (SIGKILL), as a crash would; used to test recovery of interrupted loads.
+
+        Like a crash, it leaves the pid file. Returns once the process has exited completely and
+        the Bolt port is free; raises :class:`Neo4jServerError` when that takes over ``timeout_s``.
+        """
         pid = self._pid()
-        if pid is not None:
-            os.kill(pid, signal.SIGKILL)
-            while _alive(pid):
-                time.sleep(0.05)
+        if pid is None:
+            self._wait_previous_gone(timeout_s)
+            return
+        _signal(pid, signal.SIGKILL)
+        self._wait_gone(pid, timeout_s, "was killed")
 
     def _log_tail(self, lines: int = 30) -> str:
         try:
@@ -215,20 +260,57 @@ class Neo4jServer:
             return "(no log)"
 
 
-def _alive(pid: int) -> bool:
+@dataclass(frozen=True)
+class _Proc:
+    state: str  # R, S, D, Z, X, …
+    exiting: bool  # dying: SIGKILLed, crashed, or a zombie not reaped yet
+    threads: int
+
+
+def _proc(pid: int) -> _Proc | None:
+    """What /proc says about ``pid``; None when there is no such process."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
-    except (FileNotFoundError, IndexError):
-        return False
-    if state == "Z":
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
-        return False
-    return True
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "; comm may hold spaces
+    state, flags, threads = fields[0], int(fields[6]), int(fields[17])
+    return _Proc(state, state in ("Z", "X") or bool(flags & PF_EXITING), threads)
+
+
+def _gone(pid: int) -> bool:
+    """True once no thread of ``pid`` runs any more (a zombie left to reap counts as gone)."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaps it when it is our child and all its threads have ended
+    proc = _proc(pid)
+    return proc is None or (proc.state in ("Z", "X") and proc.threads <= 1)
+
+
+def _signal(pid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, sig)
+
+
+def _poll(condition: Callable[[], bool], timeout_s: float, interval_s: float = 0.05) -> bool:
+    """Check ``condition`` until it holds (True) or ``timeout_s`` has passed (False)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if condition():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval_s)
+
+
+def _port_free(port: int) -> bool:
+    """Whether Neo4j could bind ``port`` on loopback now (as it does, with SO_REUSEADDR)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def _port_open(port: int) -> bool:

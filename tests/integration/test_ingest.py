@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import shutil
 import threading
-import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from neo4j import Driver
@@ -17,13 +17,14 @@ from riskgraph.errors import ValidationFailed
 from riskgraph.graph import db
 from riskgraph.graph.loader import GraphLoader
 from riskgraph.graph.schema import apply_schema
-from riskgraph.graph.server import Neo4jServer
+from riskgraph.graph.server import Neo4jServer, _port_free
 from riskgraph.ingest.load import load_directory
 from riskgraph.settings import Settings
 from tests.conftest import FIXTURES
 
 MINIMAL = FIXTURES / "minimal"
 DELTA = FIXTURES / "minimal_delta"
+WAIT_S = 120.0  # bound of every wait in the kill test; none is expected to come near it
 
 
 def counts(driver: Driver, settings: Settings) -> dict[str, int]:
@@ -174,39 +175,73 @@ def _synthetic_set(directory: Path, n: int) -> None:
             lr.write(f"{pid},{fid},2020-01-01\n")
 
 
-def test_load_killed_midway_completes_when_rerun(neo4j_server: Neo4jServer, neo4j_settings: Settings,
-                                                 graph: Driver, tmp_path: Path) -> None:
+def test_load_killed_midway_completes_when_rerun(private_neo4j: tuple[Neo4jServer, Settings], tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neo4j dies during the relationships of a load; the load says so and a re-run completes it.
+
+    On a server of its own (the session's shared one keeps running). A hook makes the kill
+    happen midway whatever the machine's speed: once the third batch of relationships has
+    been written, the load waits until the server has been killed, then goes on writing.
+    """
+    server, base = private_neo4j
+    n, batch_size = 1000, 50  # 20 batches of legal representatives; the kill comes after the third
     data = tmp_path / "big"
-    n = 20_000
     _synthetic_set(data, n)
-    settings = neo4j_settings.model_copy(update={"ingest_batch_size": 200})
+    settings = base.model_copy(update={"ingest_batch_size": batch_size})
+    with db.connect(settings) as drv:
+        apply_schema(drv, settings)
+
+    midway, killed = threading.Event(), threading.Event()
+    armed = [True]
+    real_write = db.write_concurrently
+
+    def write_then_wait_for_the_kill(driver: Driver, s: Settings, work: Any, rows: Any, size: int, writers: int,
+                                     on_batch: Any = None, **kwargs: Any) -> int:
+        relationships = bool(rows) and "rid" in rows[0]
+        written = [0]
+
+        def after_batch(k: int) -> None:
+            if on_batch:
+                on_batch(k)
+            written[0] += 1
+            if relationships and armed[0] and written[0] == 3:
+                armed[0] = False
+                midway.set()
+                killed.wait(WAIT_S)
+
+        return real_write(driver, s, work, rows, size, writers, after_batch, **kwargs)
+
+    monkeypatch.setattr(db, "write_concurrently", write_then_wait_for_the_kill)
     failure: list[BaseException] = []
 
     def run() -> None:
-        try:
-            with db.connect(settings) as drv:
+        try:  # a short retry time: the driver gives up on the dead server within seconds, not 30 s
+            with db.connect(settings, max_transaction_retry_time=2.0) as drv:
                 load_directory(data, drv, settings)
         except BaseException as exc:  # the crash we cause
             failure.append(exc)
 
     worker = threading.Thread(target=run)
     worker.start()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with db.connect(settings) as drv:
-            c = counts(drv, settings)
-        if c["legal_reps"] > 0 or 0 < c["persons"] < n:
-            break
-        time.sleep(0.05)
-    neo4j_server.kill()
-    worker.join(120)
+    try:
+        assert midway.wait(WAIT_S), f"the load did not reach its relationships: {failure}"
+        server.kill()
+        assert not server.status().running
+        assert _port_free(settings.neo4j_bolt_port), "kill() returned before the port was free"
+    finally:
+        killed.set()
+        worker.join(WAIT_S)
     assert not worker.is_alive(), "the load did not notice that Neo4j died"
     assert failure and isinstance(failure[0], (ServiceUnavailable, SessionExpired, DatabaseUnavailable, OSError))
-    neo4j_server.start()
+
+    assert server.start() is True
     with db.connect(settings) as drv:
         partial = counts(drv, settings)
-        assert partial["legal_reps"] < n
+        assert (partial["firms"], partial["persons"]) == (n, n)
+        assert 3 * batch_size <= partial["legal_reps"] < n
         summary = load_directory(data, drv, settings)
         c = counts(drv, settings)
     assert summary.resumed
     assert (c["firms"], c["persons"], c["legal_reps"]) == (n, n, n)
+    assert server.stop() is True
+    assert _port_free(settings.neo4j_bolt_port), "stop() returned before the port was free"
