@@ -105,3 +105,39 @@ class Conflict(RiskgraphError):
     """The data changed under the request (another job wrote or withdrew it meanwhile); try again."""
 
     http_status: ClassVar[int] = 409
+
+
+# --- the service under load and bad input (answered by riskgraph.api.limits, or raised by a query) ---------
+
+class PayloadTooLarge(RiskgraphError):
+    """The request body is larger than the service accepts; send less (e.g. split a batch)."""
+
+    http_status: ClassVar[int] = 413
+
+
+class _RetryLater(RiskgraphError):
+    """An answer that tells the client when to try again (the Retry-After header, in seconds)."""
+
+    retry_after: ClassVar[bool] = True
+
+    def __init__(self, message: str, retry_after_s: int):
+        self.retry_after_s = retry_after_s
+        super().__init__(message)
+
+
+class TooManyRequests(_RetryLater):
+    """This client sent more requests than its rate allows; wait the seconds in Retry-After."""
+
+    http_status: ClassVar[int] = 429
+
+
+class Overloaded(_RetryLater):
+    """The service is at capacity; retry after the seconds in Retry-After."""
+
+    http_status: ClassVar[int] = 503
+
+
+class QueryTimeout(RiskgraphError):
+    """A database query ran out of its time limit; ask for less (a smaller depth, fewer firms) or retry later."""
+
+    http_status: ClassVar[int] = 504

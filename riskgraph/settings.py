@@ -1,6 +1,7 @@
 """Runtime configuration: one typed object read from ``RISKGRAPH_*`` environment variables.
 
-Connection details, file locations and the salt for personal identifiers live here;
+Connection details, file locations, the salt for personal identifiers and the key that
+authenticates stored ratings live here;
 model parameters (weights, decays, thresholds) live in versioned YAML files under
 ``riskgraph/scoring/`` and are validated there.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -38,11 +39,41 @@ class Settings(BaseSettings):
     # Personal data: the resident ID number is never stored; its salted hash is the key.
     person_salt: SecretStr = SecretStr("change-me-in-production")
 
+    # Stored ratings carry an HMAC-SHA256 keyed by this secret, which never enters the database:
+    # write access to Neo4j alone cannot make an edited rating pass as intact.
+    rating_key: SecretStr = SecretStr("dev-rating-key-change-me-in-production")
+    # How long (seconds) the service trusts its last full check of a month's ratings before it
+    # checks all of them again; 0 checks on every request. The run's seal is checked every time.
+    verify_interval_s: float = Field(default=300.0, ge=0)
+
+    # The audit trail (riskgraph.audit): an append-only file of hash-chained entries, and the secret
+    # that keys their HMACs and signs the trail's head. Keep both out of the database's reach.
+    audit_path: Path = PROJECT_ROOT / "var" / "audit" / "audit.jsonl"
+    audit_key: SecretStr = SecretStr("dev-audit-key-change-me-in-production")
+
     ingest_batch_size: int = 10_000
     ingest_writers: int = 2  # write transactions in flight at once during a load
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+
+    # The service under load and bad input (riskgraph.api.limits): past these bounds a request is
+    # answered at once — 413, 429 or 503 with Retry-After — instead of being parsed or queued.
+    api_max_body_bytes: int = Field(default=1 << 20, ge=1)  # a request body larger than this is refused unread (413)
+    # Per client (its address; its API key once there is authentication): a token bucket of
+    # ``api_rate_burst`` requests, refilled at ``api_rate_per_s``; an empty bucket answers 429. 0 turns it off.
+    api_rate_per_s: float = Field(default=100.0, ge=0)
+    api_rate_burst: int = Field(default=200, ge=1)
+    api_rate_clients: int = Field(default=10_000, ge=1)  # buckets remembered; the least recently seen are forgotten
+    # Requests served at once, and how many more may wait for a place; beyond both, 503 at once. Few: the
+    # routes are CPU-bound Python sharing one interpreter lock with the event loop, and more threads in
+    # flight starve the loop that reads (and refuses) new requests (bench/api.py on 2 cores).
+    api_max_in_flight: int = Field(default=4, ge=1)
+    api_queue: int = Field(default=8, ge=0)
+    api_retry_after_s: int = Field(default=1, ge=1)  # what a 503 tells the client to wait
+    # Every query the service sends to Neo4j runs in a transaction with this time limit (seconds);
+    # one that runs out is answered 504.
+    api_query_timeout_s: float = Field(default=10.0, gt=0)
 
 
 

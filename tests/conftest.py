@@ -37,6 +37,8 @@ def _instance_settings(instance: Path, port: int) -> Settings:
         neo4j_pagecache="512m",
         person_salt="test-salt",  # type: ignore[arg-type]
         ingest_batch_size=500,
+        audit_path=instance / "audit" / "audit.jsonl",
+        audit_key="test-audit-key",  # type: ignore[arg-type]
     )
 
 

@@ -1,7 +1,9 @@
 """FastAPI application: assembles the routers, the error handler, the readers and the web page.
 
 The routes live in :mod:`riskgraph.api.routers` (one module per group), their models in
-:mod:`riskgraph.api.schemas`; domain errors become HTTP answers in :mod:`riskgraph.api.http_errors`.
+:mod:`riskgraph.api.schemas`; domain errors become HTTP answers in :mod:`riskgraph.api.http_errors`;
+the bounds that keep the service answering under load and bad input are in :mod:`riskgraph.api.limits`,
+the security headers in :mod:`riskgraph.api.security`.
 Resident ID numbers are never returned (only masked forms); person names are masked.
 """
 
@@ -14,11 +16,14 @@ from pathlib import Path as PathLib
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from riskgraph import __version__
-from riskgraph.api.http_errors import install_error_handler
+from riskgraph.api.http_errors import error_responses, install_error_handler
+from riskgraph.api.limits import AdmissionGate, BodyLimit, BoundedConcurrency, QueryTimeLimit, RateLimit, TokenBuckets
 from riskgraph.api.routers import ROUTERS
-from riskgraph.errors import NotFound
+from riskgraph.api.security import SecurityHeaders
+from riskgraph.errors import NotFound, Overloaded, QueryTimeout, TooManyRequests
 from riskgraph.graph import db
 from riskgraph.graph.rating_reads import RatingReader
 from riskgraph.graph.reads import GraphReader
@@ -40,13 +45,45 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         driver.close()
 
-    app = FastAPI(title="riskgraph", version=__version__, lifespan=lifespan,
-                  description="Enterprise credit-risk classes (A–D) with related-party reasons.")
+    app = RiskgraphApp(title="riskgraph", version=__version__, lifespan=lifespan,
+                       description="Enterprise credit-risk classes (A–D) with related-party reasons.")
     install_error_handler(app)
     for router in ROUTERS:
-        app.include_router(router)
+        # Any route may be refused for load; a route under /api/v1 runs queries, which have a time limit.
+        refusals = (TooManyRequests, Overloaded, *((QueryTimeout,) if router.prefix == API_PREFIX else ()))
+        app.include_router(router, responses=error_responses(*refusals))
     mount_web_page(app)
+    install_limits(app, settings)
     return app
+
+
+API_PREFIX = "/api/v1"
+
+
+class RiskgraphApp(FastAPI):
+    """FastAPI with the security headers outermost, so that they are on every answer, a 500 included."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        docs = frozenset(p for p in (self.docs_url, self.redoc_url, self.swagger_ui_oauth2_redirect_url) if p)
+        return SecurityHeaders(super().build_middleware_stack(), docs_paths=docs)
+
+
+def install_limits(app: FastAPI, settings: Settings) -> None:
+    """The bounds of :mod:`riskgraph.api.limits`, outermost first: rate, body size, concurrency, query time.
+
+    A request is refused as early and as cheaply as possible: an over-rate client before its body
+    is read, an oversized body before it takes a place among the requests in flight. The
+    admission gate is kept on ``app.state.admission``.
+    """
+    gate = AdmissionGate(settings.api_max_in_flight, settings.api_queue)
+    app.state.admission = gate
+    buckets = (TokenBuckets(settings.api_rate_per_s, settings.api_rate_burst, settings.api_rate_clients)
+               if settings.api_rate_per_s > 0 else None)
+    # add_middleware puts each one outside the ones added before it.
+    app.add_middleware(QueryTimeLimit, timeout_s=settings.api_query_timeout_s)
+    app.add_middleware(BoundedConcurrency, gate=gate, retry_after_s=settings.api_retry_after_s)
+    app.add_middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)
+    app.add_middleware(RateLimit, buckets=buckets)
 
 
 WEB_DIR = PathLib(__file__).resolve().parent / "web"

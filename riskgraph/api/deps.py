@@ -1,7 +1,12 @@
 """Request dependencies shared by the routers: checked arguments, the caller's language, the readers.
 
+Each is ``async def`` although none awaits anything: FastAPI runs a plain ``def`` dependency in
+its thread pool, one hand-off per dependency per request, which under load costs the event loop
+more than the check itself (they are all quick and never block).
+
 Argument checks that FastAPI cannot express with a useful message (a firm code's check digit,
-a month's form) refuse with :class:`~riskgraph.errors.InvalidInput` before any query runs; the
+a month's form; their patterns are declared in the OpenAPI all the same) refuse with
+:class:`~riskgraph.errors.InvalidInput` before any query runs; the
 exception handler turns it into a 422 shaped like FastAPI's own.
 """
 
@@ -12,12 +17,13 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Header, Path, Query, Request
 from neo4j import Driver
+from stdnum.cn import uscc
 
 from riskgraph.api.schemas import MONTH
 from riskgraph.errors import InputProblem, InvalidInput
 from riskgraph.graph.rating_reads import RatingReader
 from riskgraph.graph.reads import GraphReader
-from riskgraph.reference.identifiers import firm_id_problem
+from riskgraph.reference.identifiers import firm_id_problem, is_external
 from riskgraph.scoring.config import ModelConfig
 from riskgraph.settings import Settings
 
@@ -26,23 +32,23 @@ Lang = Literal["zh", "en"]
 
 # --- readers and model on app state (set by the lifespan in riskgraph.api.app) -------------
 
-def _graph_reader(request: Request) -> GraphReader:
+async def _graph_reader(request: Request) -> GraphReader:
     return request.app.state.reader  # type: ignore[no-any-return]
 
 
-def _rating_reader(request: Request) -> RatingReader:
+async def _rating_reader(request: Request) -> RatingReader:
     return request.app.state.ratings  # type: ignore[no-any-return]
 
 
-def _model(request: Request) -> ModelConfig:
+async def _model(request: Request) -> ModelConfig:
     return request.app.state.model  # type: ignore[no-any-return]
 
 
-def _driver(request: Request) -> Driver:
+async def _driver(request: Request) -> Driver:
     return request.app.state.driver  # type: ignore[no-any-return]
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
@@ -54,10 +60,28 @@ Model = Annotated[ModelConfig, Depends(_model)]
 
 
 # --- firm codes ---------------------------------------------------------------------------
+# Codes and months are taken in their one written form only: a USCC in upper case without spaces
+# or hyphens, a month as YYYY-MM and nothing after it. Anything else — a lower-case code, a month
+# with a trailing newline — is refused with 422 naming the form expected, in the path, the query
+# and the body alike; never silently corrected here and looked up as written elsewhere.
 
-def checked_firm_id(fid: Annotated[str, Path(description="USCC or scheme:id")]) -> str:
-    """422 with the reason (bad checksum, wrong length, …) before any query runs."""
-    problem = firm_id_problem(fid)
+USCC_PATTERN = r"[0-9]{8}[0-9ABCDEFGHJKLMNPQRTUWXY]{10}"
+FIRM_ID_PATTERN = rf"^({USCC_PATTERN}|[a-z][a-z0-9_]{{1,15}}:\S{{1,200}})$"  # a USCC, or scheme:id (see reference)
+FIRM_ID = "USCC (18 characters, upper case) or scheme:id"
+
+
+def firm_code_problem(value: str) -> str | None:
+    """Why ``value`` is not a firm id in its written form, or None."""
+    problem = firm_id_problem(value)
+    if problem is None and not is_external(value) and uscc.compact(value) != value:
+        problem = f"write the code as {uscc.compact(value)} (upper case, no spaces or hyphens)"
+    return problem
+
+
+async def checked_firm_id(fid: Annotated[str, Path(description=FIRM_ID,
+                                             json_schema_extra={"pattern": FIRM_ID_PATTERN})]) -> str:
+    """422 with the reason (bad checksum, wrong length, lower case, …) before any query runs."""
+    problem = firm_code_problem(fid)
     if problem:
         raise InvalidInput([InputProblem(("path", "fid"), problem, input=fid)])
     return fid
@@ -68,31 +92,46 @@ FirmId = Annotated[str, Depends(checked_firm_id)]
 
 def check_firm_ids(fids: Sequence[str], loc: tuple[str | int, ...]) -> None:
     """Refuse a list of codes naming every bad one by its position (``loc + (index,)``)."""
-    problems = [InputProblem((*loc, i), p, input=f) for i, f in enumerate(fids) if (p := firm_id_problem(f))]
+    problems = [InputProblem((*loc, i), p, input=f) for i, f in enumerate(fids) if (p := firm_code_problem(f))]
     if problems:
         raise InvalidInput(problems)
+
+
+async def entity_key(key: Annotated[str, Path(max_length=300, description="a firm's fid, a person's pid or an "
+                                                                     "address's aid")]) -> str:
+    """Any entity's key; a firm code among them only in its written form (as everywhere)."""
+    if uscc.is_valid(key) and uscc.compact(key) != key:
+        raise InvalidInput([InputProblem(("path", "key"), firm_code_problem(key) or "", input=key)])
+    return key
+
+
+EntityKey = Annotated[str, Depends(entity_key)]
 
 
 # --- months -------------------------------------------------------------------------------
 
 def _check_month(value: str | None, loc: tuple[str, str]) -> None:
-    if value is not None and not MONTH.match(value):
+    if value is not None and not MONTH.fullmatch(value):  # fullmatch: "$" alone lets a trailing newline through
         raise InvalidInput([InputProblem(loc, "expected YYYY-MM", input=value)])
 
 
-def checked_month(month: Annotated[str, Path(description="YYYY-MM")]) -> str:
+_MONTH_FORMAT = {"pattern": MONTH.pattern}
+
+
+async def checked_month(month: Annotated[str, Path(description="YYYY-MM", json_schema_extra=_MONTH_FORMAT)]) -> str:
     _check_month(month, ("path", "month"))
     return month
 
 
-def rating_month(month: Annotated[str | None, Query(description="YYYY-MM; default the latest scored month")]
-                 = None) -> str | None:
+async def rating_month(month: Annotated[str | None, Query(description="YYYY-MM; default the latest scored month",
+                                                    json_schema_extra=_MONTH_FORMAT)] = None) -> str | None:
     _check_month(month, ("query", "month"))
     return month
 
 
-def comparison_month(since: Annotated[str | None, Query(alias="from", description="YYYY-MM; default the month before")]
-                     = None) -> str | None:
+async def comparison_month(since: Annotated[str | None, Query(alias="from",
+                                                              description="YYYY-MM; default the month before",
+                                                              json_schema_extra=_MONTH_FORMAT)] = None) -> str | None:
     _check_month(since, ("query", "from"))
     return since
 
@@ -104,7 +143,7 @@ ComparisonMonth = Annotated[str | None, Depends(comparison_month)]
 
 # --- language -----------------------------------------------------------------------------
 
-def language(lang: Annotated[Lang | None, Query(description="zh or en; overrides Accept-Language")] = None,
+async def language(lang: Annotated[Lang | None, Query(description="zh or en; overrides Accept-Language")] = None,
              accept_language: Annotated[str | None, Header()] = None) -> Lang:
     """The caller's language: ``lang``, else the first zh/en tag of Accept-Language, else Chinese."""
     if lang:

@@ -22,6 +22,7 @@ from riskgraph.errors import InputProblem, InvalidInput, RiskgraphError, RowProb
 log = logging.getLogger(__name__)
 
 UNPROCESSABLE = 422
+RETRY_AFTER = {"description": "seconds to wait before trying again", "schema": {"type": "integer", "minimum": 1}}
 
 
 def _problem(p: InputProblem) -> dict[str, Any]:
@@ -47,7 +48,14 @@ async def domain_error_handler(request: Request, exc: Exception) -> JSONResponse
         raise exc
     if exc.http_status >= 500:
         log.error("%s %s failed: %s", request.method, request.url.path, exc, exc_info=exc)
-    return JSONResponse(status_code=exc.http_status, content=jsonable_encoder(error_body(exc)))
+    return error_response(exc)
+
+
+def error_response(exc: RiskgraphError) -> JSONResponse:
+    """The answer to ``exc``: its class's status, the declared body, and Retry-After when it says when to retry."""
+    retry_after_s = getattr(exc, "retry_after_s", None)
+    headers = {"Retry-After": str(retry_after_s)} if retry_after_s is not None else None
+    return JSONResponse(status_code=exc.http_status, content=jsonable_encoder(error_body(exc)), headers=headers)
 
 
 def install_error_handler(app: FastAPI) -> None:
@@ -67,7 +75,9 @@ def error_responses(*errors: type[RiskgraphError]) -> dict[int | str, dict[str, 
         if status in declared:
             if said not in declared[status]["description"]:
                 declared[status]["description"] += f" / {said}"
-            continue
-        declared[status] = {"model": InvalidInputBody if status == UNPROCESSABLE else ErrorBody,
-                            "description": said}
+        else:
+            declared[status] = {"model": InvalidInputBody if status == UNPROCESSABLE else ErrorBody,
+                                "description": said}
+        if getattr(error, "retry_after", False):
+            declared[status]["headers"] = {"Retry-After": RETRY_AFTER}
     return declared

@@ -2,7 +2,7 @@
 
 Plain functions over the readers, free of HTTP (no FastAPI here): the routers parse arguments,
 call one of these and shape the answer. Orchestration the CLI shares (class changes) is in
-``riskgraph.jobs``, not here.
+``riskgraph.jobs``, not here; so is the integrity check of a month that aggregates rely on.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any, Literal
 from riskgraph.errors import MonthNotScored, NotFound
 from riskgraph.graph.rating_reads import RatingReader
 from riskgraph.graph.reads import GraphReader
+from riskgraph.jobs.scoring import require_verified
 
 Direction = Literal["up", "down"]
 Breakdown = Literal["province", "prefecture", "county", "industry"]
@@ -59,7 +60,12 @@ def scored_months(ratings: RatingReader) -> list[str]:
 
 
 def class_counts(ratings: RatingReader, month: str, by: Breakdown) -> list[dict[str, Any]]:
-    """Class counts per region or industry-section code (``key``) in a scored month."""
+    """Class counts per region or industry-section code (``key``) in a scored month.
+
+    Refused (:class:`~riskgraph.errors.Conflict`) when the month's ratings fail their integrity check:
+    a tampered class is never counted.
+    """
     if month not in scored_months(ratings):
         raise MonthNotScored(month)
+    require_verified(ratings.driver, ratings.settings, month)
     return ratings.class_counts(month, by)

@@ -102,7 +102,8 @@ class Rating(BaseModel):
     indicator_set: str | None = None
     model_version: str
     run_id: str
-    intact: bool = Field(description="false when the stored rating no longer matches its digest")
+    intact: bool = Field(description="false when the stored rating's digest is not the service's HMAC of it "
+                                     "(edited in the database, or scored with another rating key)")
     reasons: list[Reason]
     previous_class: str | None = None
     change: str | None = Field(None, description="up | down against the month before (history only)")
@@ -127,6 +128,11 @@ class ScoredMonth(BaseModel):
     finished: str | None
     firms: int | None
     class_counts: dict[str, int]
+    verified: bool = Field(True, description="false when the month's stored ratings fail their integrity check "
+                                             "(HMAC of each rating, seal of the run): its counts must not be used")
+    failed_count: int = Field(0, description="firms whose rating fails its HMAC")
+    failed_firms: list[str] = Field(default_factory=list, description="the first 100 of them")
+    integrity: str | None = Field(None, description="what failed and what to do, when not verified")
 
 
 class ClassChange(BaseModel):

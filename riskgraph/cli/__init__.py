@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from riskgraph.cli import generate, ingest, neo4j, score, serve
+from riskgraph.cli import audit, generate, ingest, neo4j, score, serve
 
 app = typer.Typer(
     name="riskgraph",
@@ -23,3 +23,4 @@ app.command("score")(score.score)
 app.command("evaluate")(score.evaluate)
 app.command("serve")(serve.serve)
 app.command("demo")(serve.demo)
+app.add_typer(audit.app, name="audit")

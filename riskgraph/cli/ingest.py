@@ -13,8 +13,8 @@ import typer
 from riskgraph.errors import ValidationFailed
 from riskgraph.graph import db
 from riskgraph.graph.schema import apply_schema
-from riskgraph.ingest.load import load_directory
 from riskgraph.ingest.read import delta_directories
+from riskgraph.jobs.loading import load_recorded
 from riskgraph.settings import get_settings
 
 
@@ -77,8 +77,8 @@ def ingest(
             directories += delta_directories(path)
         for directory in directories:
             try:
-                summary = load_directory(directory, driver, settings, skip_invalid=skip_invalid,
-                                         rejects_path=rejects, as_of=day, show_progress=True)
+                summary = load_recorded(directory, driver, settings, skip_invalid=skip_invalid,
+                                        rejects_path=rejects, as_of=day, show_progress=True)
             except ValidationFailed as exc:
                 typer.echo(f"error: {exc}", err=True)
                 if len(exc.problems) > 20:

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from riskgraph.errors import RiskgraphError
 from riskgraph.graph import db
+from riskgraph.graph.results import MonthCheck
 from riskgraph.jobs.scoring import ClassChanges, MonthRun
 from riskgraph.scoring.config import CLASS_ORDER, load_exempt_hubs
 from riskgraph.scoring.model_file import load_model_config
@@ -20,6 +21,7 @@ from riskgraph.settings import get_settings
 
 console = Console()
 EVALUATION_WIDTH = 150  # the evaluation tables are wide; wrap them only on wider terminals
+TAMPERED_EXIT = 2  # --verify found ratings that fail their check (1 is an error that stopped the check)
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -36,6 +38,9 @@ def score(
     limit: Annotated[int, typer.Option(help="rows shown with --changes")] = 30,
     withdraw: Annotated[str | None, typer.Option(help="delete the stored results of this month, YYYY-MM (a month "
                                                       "scored by mistake); other months stay")] = None,
+    verify: Annotated[str | None, typer.Option(help="check every stored rating of this month, YYYY-MM, against its "
+                                                    "HMAC (RISKGRAPH_RATING_KEY) and list the firms that fail; "
+                                                    "exit code 2 when any does")] = None,
 ) -> None:
     """Classify every firm A/B/C/D for a month and store score, class, reasons and model version.
 
@@ -46,6 +51,7 @@ def score(
       riskgraph score --month 2026-06 --hubs data/demo/exempt_hubs.yaml --config my-weights.yaml
       riskgraph score --changes 2026-05:2026-06
       riskgraph score --withdraw 2026-06
+      riskgraph score --verify 2026-06
     """
     from riskgraph.jobs import scoring as jobs
 
@@ -59,13 +65,20 @@ def score(
                 found = jobs.class_changes(driver, settings, before, after)
             _print_changes(found, limit)
             return
+        if verify:
+            with db.connect(settings) as driver:
+                check = jobs.verify_month(driver, settings, verify)
+            _print_check(check)
+            if not check.verified:
+                raise typer.Exit(TAMPERED_EXIT)
+            return
         if withdraw:
             with db.connect(settings) as driver:
                 gone = jobs.withdraw_month(driver, settings, withdraw)
             console.print(f"withdrew {withdraw} (run {gone})" if gone else f"{withdraw} had no stored results")
             return
         if not month:
-            raise RiskgraphError("give --month YYYY-MM (or --changes FROM:TO, or --withdraw YYYY-MM)")
+            raise RiskgraphError("give --month YYYY-MM (or --changes FROM:TO, --withdraw YYYY-MM, --verify YYYY-MM)")
         model = load_model_config(config)
         hub_list = load_exempt_hubs(hubs)
         with db.connect(settings) as driver, Progress(
@@ -105,6 +118,23 @@ def print_month_run(run: MonthRun) -> None:
     console.print(f"run {run.run_id}" + (f" replaced {run.replaced_run}" if run.replaced_run else "")
                   + f"; exempt hubs matched: {run.exempt['firms']} firms, {run.exempt['connectors']} persons/addresses")
     console.print("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in run.timings.items() if "." not in k))
+
+
+def _print_check(check: MonthCheck) -> None:
+    """The verdict of ``--verify``: every failed firm, one a line, and what is wrong with the run."""
+    if check.run_id is None:
+        console.print(f"{check.month} has not been scored: nothing to check")
+        return
+    if check.verified:
+        console.print(f"[green]intact[/green]: {check.summary()}")
+        return
+    console.print(f"[red]FAILED[/red]: {check.month}, run {check.run_id}: {check.checked:,} ratings checked, "
+                  f"{len(check.failed):,} fail their HMAC")
+    for problem in check.problems:
+        console.print(f"  run: {problem}")
+    for fid in check.failed:
+        console.print(f"  {fid}")
+    console.print(f"score {check.month} again to replace its ratings once the cause is found")
 
 
 def _print_changes(found: ClassChanges, limit: int) -> None:

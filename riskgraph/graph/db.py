@@ -11,10 +11,11 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from neo4j import (
     Driver,
@@ -25,10 +26,14 @@ from neo4j import (
     NotificationMinimumSeverity,
     NotificationSeverity,
     Session,
+    unit_of_work,
 )
-from neo4j.exceptions import TransientError
+from neo4j.exceptions import Neo4jError, TransientError
 
+from riskgraph.errors import QueryTimeout
 from riskgraph.settings import Settings, get_settings
+
+T = TypeVar("T")
 
 CYPHER_DIR = Path(__file__).resolve().parent.parent / "cypher"
 
@@ -250,8 +255,46 @@ def write_batches(
             on_batch(len(batch))
 
 
+# --- time limits ----------------------------------------------------------------------------
+# The service gives every query of a request a time limit (riskgraph.api.limits sets it around the
+# request; the route's thread inherits the context). Reads through the functions below run in a
+# transaction with that timeout, enforced by the server; one that runs out becomes QueryTimeout.
+# Outside such a block (jobs: ingest, scoring) there is no limit beyond the server's own.
+_time_limit: ContextVar[float | None] = ContextVar("riskgraph_query_time_limit", default=None)
+_TIMED_OUT = frozenset({"Neo.ClientError.Transaction.TransactionTimedOut",
+                        "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration"})
+_MIN_TIMEOUT_S = 0.001  # the server counts milliseconds; less would be read as "no limit"
+
+
+@contextmanager
+def query_time_limit(seconds: float | None) -> Iterator[None]:
+    """Every read transaction begun here (and in threads started from this context) within ``seconds``."""
+    token = _time_limit.set(None if seconds is None else max(seconds, _MIN_TIMEOUT_S))
+    try:
+        yield
+    finally:
+        _time_limit.reset(token)
+
+
+def execute_read(sess: Session, work: Callable[..., T], *args: Any, query_name: str = "") -> T:
+    """``sess.execute_read(work, *args)`` within the current time limit; running out raises QueryTimeout."""
+    limit = _time_limit.get()
+    if limit is not None:
+        work = unit_of_work(timeout=limit)(work)  # a new function carrying the timeout; ``work`` is unchanged
+    try:
+        return sess.execute_read(work, *args)
+    except Neo4jError as exc:
+        if exc.code not in _TIMED_OUT:
+            raise
+        what = f"the query {query_name}" if query_name else "a query"
+        raise QueryTimeout(f"{what} ran past its time limit of {limit if limit is not None else '?'} s "
+                           "(RISKGRAPH_API_QUERY_TIMEOUT_S); ask for less (a smaller depth, fewer firms) "
+                           "or retry later") from exc
+
+
 def read_all(sess: Session, query_name: str, **params: Any) -> list[dict[str, Any]]:
-    return sess.execute_read(lambda tx: [r.data() for r in tx.run(cypher(query_name), params)])
+    return execute_read(sess, lambda tx: [r.data() for r in tx.run(cypher(query_name), params)],
+                        query_name=query_name)
 
 
 def read_single(sess: Session, query_name: str, **params: Any) -> dict[str, Any] | None:
@@ -259,7 +302,7 @@ def read_single(sess: Session, query_name: str, **params: Any) -> dict[str, Any]
         rec = tx.run(cypher(query_name), params).single()
         return rec.data() if rec else None
 
-    return sess.execute_read(work)
+    return execute_read(sess, work, query_name=query_name)
 
 
 def iter_values(records: Iterable[Any], key: str) -> list[Any]:

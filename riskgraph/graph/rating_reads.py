@@ -1,8 +1,11 @@
 """Read stored monthly ratings for the service: one firm, a batch, scored months, changes, counts.
 
 Ratings are written by ``graph.results``; this module only reads the active run of each
-month and checks every rating against its digest, so a record edited behind the
-service's back is reported rather than served as if intact.
+month and checks every rating it returns against its HMAC (keyed by ``settings.rating_key``,
+which the database never sees), so a record edited behind the service's back — even with its
+digest recomputed — is reported (``intact: false``) rather than served as if intact. Whether a
+whole month may be counted (class counts, changes) is checked by ``graph.results.verify_month``
+through ``riskgraph.jobs.scoring``, not here.
 """
 
 from __future__ import annotations
@@ -13,16 +16,16 @@ from typing import Any
 from neo4j import Driver
 
 from riskgraph.graph import db
-from riskgraph.graph.results import rating_digest
+from riskgraph.graph.results import RatingSigner
 from riskgraph.settings import Settings
 
 REGION_DIGITS = {"province": 2, "prefecture": 4, "county": 6}
 
 
-def _rating(row: dict[str, Any]) -> dict[str, Any]:
-    """A stored rating as a plain dict, with ``intact`` telling whether it matches its digest."""
-    intact = rating_digest(row["fid"], row["month"], row["run_id"], row["model_version"], float(row["score"]),
-                           row["class"], row["reasons"], row["detail"] or "") == row["digest"]
+def _rating(row: dict[str, Any], signer: RatingSigner) -> dict[str, Any]:
+    """A stored rating as a plain dict, with ``intact`` telling whether its digest is our key's HMAC of it."""
+    intact = signer.rating_matches(row["digest"], row["fid"], row["month"], row["run_id"], row["model_version"],
+                                   float(row["score"]), row["class"], row["reasons"], row["detail"] or "")
     detail = json.loads(row["detail"] or "{}")
     return {"fid": row["fid"], "name": row["name"], "month": row["month"], "class": row["class"],
             "score": row["score"], "own_score": detail.get("own"), "received_risk": detail.get("received"),
@@ -34,23 +37,30 @@ class RatingReader:
     def __init__(self, driver: Driver, settings: Settings):
         self.driver = driver
         self.settings = settings
+        self.signer = RatingSigner.of(settings)
 
     def ratings(self, fids: list[str], month: str | None = None) -> dict[str, dict[str, Any]]:
         """The active rating of each firm in ``month`` (latest scored month when None), by fid."""
         with db.session(self.driver, self.settings) as sess:
             rows = db.read_all(sess, "read/rating_of_firms", fids=fids, month=month)
-        return {r["fid"]: _rating(r) for r in rows}
+        return {r["fid"]: _rating(r, self.signer) for r in rows}
 
     def history(self, fid: str) -> list[dict[str, Any]]:
-        """Every month's active rating of one firm, oldest first, with the move from the month before."""
+        """Every month's active rating of one firm, oldest first, with the move from the month before.
+
+        A move is reported only between two intact ratings: a class that fails its HMAC is shown
+        (flagged ``intact: false``) but neither side of a ``change``.
+        """
         with db.session(self.driver, self.settings) as sess:
             rows = db.read_all(sess, "read/result_firm_history", fid=fid)
         out: list[dict[str, Any]] = []
         for row in rows:
-            rating = _rating({**row, "fid": fid, "name": None})
-            previous = out[-1]["class"] if out else None
+            rating = _rating({**row, "fid": fid, "name": None}, self.signer)
+            before = out[-1] if out else None
+            previous = before["class"] if before else None
             rating["previous_class"] = previous
-            rating["change"] = (None if previous is None or previous == rating["class"]
+            rating["change"] = (None if before is None or previous == rating["class"]
+                                or not (before["intact"] and rating["intact"])
                                 else "down" if rating["class"] > previous else "up")
             out.append(rating)
         return out

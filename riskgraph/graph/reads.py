@@ -14,7 +14,20 @@ from riskgraph.graph import db
 from riskgraph.reference.identifiers import mask_name
 from riskgraph.settings import Settings
 
+# Lucene's classic query syntax (what db.index.fulltext.queryNodes parses): these characters are
+# operators (+ - ! ( ) { } [ ] ^ " ~ * ? : \ / and the doubled & and |), and the words AND, OR and
+# NOT are operators when they stand alone between the parser's separators (space, tab, CR, LF and the
+# ideographic space U+3000). Searching is for names, never for query syntax: every operator is
+# escaped so that any text is read as plain terms.
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
+_LUCENE_SEPARATORS = " \t\r\n\u3000"
+_LUCENE_WORD_OPERATOR = re.compile(rf"(?<![^{_LUCENE_SEPARATORS}])(AND|OR|NOT)(?![^{_LUCENE_SEPARATORS}])")
+
+
+def lucene_terms(text: str) -> str:
+    """``text`` as a Lucene classic query of plain terms: operator characters and words escaped."""
+    escaped = _LUCENE_SPECIAL.sub(r"\\\1", text)
+    return _LUCENE_WORD_OPERATOR.sub(r"\\\1", escaped)
 
 
 def plain(value: Any) -> Any:
@@ -47,17 +60,21 @@ class GraphReader:
             return [plain(r["event"]) for r in db.read_all(sess, "read/firm_events", fid=fid, limit=limit)]
 
     def search_firms(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
-        escaped = _LUCENE_SPECIAL.sub(r"\\\1", query.strip())
-        if not escaped:
+        """Firms whose name matches the words of ``query`` (any text: nothing in it is query syntax), or whose
+        code is ``query`` (as typed, or in upper case: a USCC typed in lower case); best first."""
+        text = query.strip()
+        if not text:
             return []
         with db.session(self.driver, self.settings) as sess:
-            return db.read_all(sess, "read/search_firms", query=escaped, limit=limit)
+            return db.read_all(sess, "read/search_firms", query=lucene_terms(text),
+                               fids=sorted({text, text.upper()}), limit=limit)
 
     def network(self, key: str, depth: int, max_nodes: int) -> dict[str, Any] | None:
         """Nodes and edges around an entity, at most ``max_nodes`` nodes (nearest first)."""
         with db.session(self.driver, self.settings) as sess:
-            rec = sess.execute_read(lambda tx: tx.run(db.cypher("read/entity_network"), key=key, depth=depth,
-                                                      max_paths=max_nodes * 4).single())
+            rec = db.execute_read(sess, lambda tx: tx.run(db.cypher("read/entity_network"), key=key, depth=depth,
+                                                            max_paths=max_nodes * 4).single(),
+                                  query_name="read/entity_network")
         if rec is None:
             return None
         nodes: dict[str, dict[str, Any]] = {}

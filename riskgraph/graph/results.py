@@ -10,16 +10,23 @@ per month. Readers take a month's ratings through ``active_run``. Writing a mont
    deleted in batches afterwards.
 
 So re-running a month replaces it for readers all at once and other months are never
-touched. Each rating carries a SHA-256 digest of its content (fid, month, run,
-model version, score, class, reasons) so that edits made behind the service's back show
-up in :func:`verify_month`.
+touched.
+
+Each rating carries ``digest``, an HMAC-SHA256 of its content (fid, month, run, model version,
+score, class, reasons, detail) keyed by ``settings.rating_key`` — a secret that is never written
+to the database — and each run carries ``seal``, an HMAC of its facts (month, model version, number
+of ratings, class counts) with ``key_id`` naming the key. So write access to Neo4j alone can
+neither edit a rating nor delete, add or move one without :func:`verify_month` noticing; the
+cheap :func:`read_run_seal` checks the run's own facts on every read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,10 +47,55 @@ DELETE_BATCH = 20_000
 WRITING_LEASE = dt.timedelta(hours=1)
 
 
-def rating_digest(fid: str, month: str, run_id: str, model_version: str, score: float, cls: str,
-                  reasons_json: str, detail_json: str) -> str:
-    text = "\x1f".join((fid, month, run_id, model_version, f"{score:.4f}", cls, reasons_json, detail_json))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+# what each MAC is of, inside the MAC: a rating's digest can never pass for a run's seal or the reverse
+RATING_MAC, RUN_MAC = "riskgraph/rating/v1", "riskgraph/run/v1"
+
+
+def rating_key_id(key: str) -> str:
+    """The first 8 hex digits of the key's SHA-256: names the key a run was signed with (for rotation)
+    without giving anything away about it."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
+
+
+class RatingSigner:
+    """HMAC-SHA256 over stored ratings and runs, keyed by ``settings.rating_key``.
+
+    The key lives in the settings of the scorer and the service only, so whoever can write to
+    Neo4j but does not hold it cannot compute the MAC of an edited rating. Fields are joined with
+    the unit separator (JSON texts escape it, codes and months cannot contain it); a score enters
+    with the 4 decimals it is stored with.
+    """
+
+    def __init__(self, key: str):
+        self.key_id = rating_key_id(key)
+        self._keyed = hmac.new(key.encode("utf-8"), digestmod=hashlib.sha256)  # copied per MAC: key set up once
+
+    @classmethod
+    def of(cls, settings: Settings) -> RatingSigner:
+        return cls(settings.rating_key.get_secret_value())
+
+    def _mac(self, *parts: str) -> str:
+        mac = self._keyed.copy()
+        mac.update("\x1f".join(parts).encode("utf-8"))
+        return mac.hexdigest()
+
+    def rating(self, fid: str, month: str, run_id: str, model_version: str, score: float, cls: str,
+               reasons_json: str, detail_json: str) -> str:
+        """The ``digest`` of one rating (64 hex digits)."""
+        return self._mac(RATING_MAC, self.key_id, fid, month, run_id, model_version, f"{score:.4f}", cls,
+                         reasons_json, detail_json)
+
+    def run(self, run_id: str, month: str, model_version: str, firms: int, class_counts_json: str) -> str:
+        """The ``seal`` of a run: its identity, how many ratings it wrote and their class counts (as stored)."""
+        return self._mac(RUN_MAC, self.key_id, run_id, month, model_version, str(firms), class_counts_json)
+
+    def rating_matches(self, digest: object, fid: str, month: str, run_id: str, model_version: str,
+                       score: float, cls: str, reasons_json: str, detail_json: str) -> bool:
+        """Whether ``digest`` is this key's MAC of the rating (constant-time comparison)."""
+        if not isinstance(digest, str):
+            return False
+        expected = self.rating(fid, month, run_id, model_version, score, cls, reasons_json, detail_json)
+        return hmac.compare_digest(digest, expected)
 
 
 def ensure_result_schema(driver: Driver, settings: Settings) -> None:
@@ -115,8 +167,11 @@ def _write_month(driver: Driver, settings: Settings, run: ScoreRun, rows: Rating
     rec_l = np.round(np.asarray(rows.received, dtype=np.float64), 6).tolist()
     details = [f'{{"own":{o},"received":{r},"set":"{s}"}}' for o, r, s in zip(own_l, rec_l, rows.indicator_set,
                                                                              strict=True)]
-    digests = [rating_digest(fids[i], month, run_id, model_version, scores[i], cls[i], reasons[i], details[i])
+    signer = RatingSigner.of(settings)
+    digests = [signer.rating(fids[i], month, run_id, model_version, scores[i], cls[i], reasons[i], details[i])
                for i in range(n)]
+    class_counts = json.dumps(dict(run.class_counts))
+    seal = signer.run(run_id, month, model_version, n, class_counts)
     nodes = np.asarray(rows.node, dtype=np.int64).tolist()
     text = db.cypher("write/create_ratings")
 
@@ -135,7 +190,7 @@ def _write_month(driver: Driver, settings: Settings, run: ScoreRun, rows: Rating
 
     def flip(tx: ManagedTransaction) -> str | None:
         rec = tx.run(db.cypher("write/activate_score_run"), run_id=run_id, month=month, finished=_now(),
-                     firms=n, class_counts=json.dumps(dict(run.class_counts))).single()
+                     firms=n, class_counts=class_counts, key_id=signer.key_id, seal=seal).single()
         if rec is None:  # the run node is gone: a scorer that started later deleted it as stale
             raise Conflict(f"run {run_id} of {month} was removed while it was being written (was {month} "
                                  "withdrawn, or scored again by another job?); nothing changed for readers — "
@@ -231,10 +286,112 @@ def list_runs(driver: Driver, settings: Settings) -> list[dict[str, Any]]:
         return db.read_all(sess, "read/result_runs")
 
 
-def verify_month(driver: Driver, settings: Settings, month: str) -> list[str]:
-    """Fids whose stored rating no longer matches its digest (empty when intact)."""
-    m = read_month(driver, settings, month)
-    if m.run_id is None or m.model_version is None:
-        return []
-    return [f for f, c, s, d, r, x in zip(m.fid, m.cls, m.score, m.digest, m.reasons, m.detail, strict=True)
-            if rating_digest(f, month, m.run_id, m.model_version, float(s), c, r, x) != d]
+@dataclass(frozen=True)
+class RunSeal:
+    """The active run of a month as its (:ScoreRun) states it, and what is wrong with its seal (if anything)."""
+
+    month: str
+    run_id: str | None  # None: the month has not been scored
+    model_version: str | None
+    firms: int | None
+    seal: str | None
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MonthCheck:
+    """The outcome of checking every rating of a month's active run against its HMAC and the run's seal."""
+
+    month: str
+    run_id: str | None
+    checked: int  # ratings read and checked
+    failed: tuple[str, ...]  # firms whose rating fails: edited, forged, duplicated or hung from another firm
+    problems: tuple[str, ...]  # about the run as a whole: its seal, its key, ratings missing
+
+    @property
+    def verified(self) -> bool:
+        return not self.failed and not self.problems
+
+    def summary(self, shown: int = 10) -> str:
+        """One paragraph a person can act on: what failed and what to do."""
+        if self.verified:
+            return (f"{self.month}: all {self.checked:,} ratings of run {self.run_id} match their HMAC and the "
+                    "run's seal")
+        parts = list(self.problems)
+        if self.failed:
+            more = f" and {len(self.failed) - shown:,} more" if len(self.failed) > shown else ""
+            parts.append(f"{len(self.failed):,} rating(s) fail their HMAC (changed, forged, duplicated or moved "
+                         f"to another firm): {', '.join(self.failed[:shown])}{more}")
+        return (f"the ratings of {self.month} (run {self.run_id}) fail their integrity check — " + "; ".join(parts)
+                + f". Investigate with `riskgraph score --verify {self.month}`; score the month again to replace "
+                "them")
+
+
+def _run_rating_rows(tx: ManagedTransaction, text: str, run_id: str) -> list[list[Any]]:
+    return list(tx.run(text, run_id=run_id).single(strict=True)["rows"])
+
+
+def read_run_seal(driver: Driver, settings: Settings, month: str) -> RunSeal:
+    """The month's active run and the problems with its seal; two index lookups and one HMAC, cheap per request.
+
+    A sound seal means the run's facts — month, model version, number of ratings, class counts — are
+    as the scorer wrote them; whether the ratings themselves still are is :func:`verify_month`'s job.
+    """
+    with db.session(driver, settings) as sess:
+        r = sess.execute_read(lambda tx: dict(tx.run(db.cypher("read/result_month_run"), month=month)
+                                             .single(strict=True)))
+    run_id = r["run_id"]
+    if run_id is None:
+        return RunSeal(month, None, None, None, None, ())
+    signer = RatingSigner.of(settings)
+    problems: list[str] = []
+    if r["run_month"] is None:
+        problems.append(f"the month points at run {run_id}, which does not exist")
+    elif r["run_month"] != month:
+        problems.append(f"the month points at run {run_id}, which belongs to {r['run_month']}")
+    elif r["seal"] is None or r["key_id"] is None:
+        problems.append(f"run {run_id} carries no seal (scored before ratings were keyed, or the seal was removed)")
+    elif r["key_id"] != signer.key_id:
+        problems.append(f"run {run_id} was signed with key {r['key_id']} but this process holds key {signer.key_id} "
+                        "(RISKGRAPH_RATING_KEY is not the one the month was scored with)")
+    else:
+        expected = signer.run(run_id, month, str(r["model_version"]), int(r["firms"] or 0), str(r["class_counts"]))
+        if not hmac.compare_digest(str(r["seal"]), expected):
+            problems.append(f"the facts of run {run_id} (model version, number of ratings, class counts) do not "
+                            "match its seal: they were edited in the database")
+    return RunSeal(month, run_id, r["model_version"], r["firms"], r["seal"], tuple(problems))
+
+
+def verify_month(driver: Driver, settings: Settings, month: str, attempts: int = 3) -> MonthCheck:
+    """Check every rating of ``month``'s active run against its HMAC, and the run against its seal.
+
+    A rating fails when its digest is not this key's HMAC of its fields under the run's sealed
+    month, run id and model version (an edit, a forgery, a rating moved from another run or month),
+    when it hangs from a firm other than the one it names, or when its firm has two. The run fails
+    when its seal does not match or fewer ratings are found than it sealed (ratings deleted).
+    Reads the run's ratings as rows in one query — about as much as :func:`read_month` — so
+    callers that answer often cache the verdict per run (``riskgraph.jobs.scoring``).
+    A month not scored is a MonthCheck with no run and nothing checked.
+    """
+    signer = RatingSigner.of(settings)
+    text = db.cypher("read/result_month_check")
+    for _ in range(attempts):
+        seal = read_run_seal(driver, settings, month)
+        if seal.run_id is None:
+            return MonthCheck(month, None, 0, (), ())
+        with db.session(driver, settings) as sess:
+            rows = sess.execute_read(_run_rating_rows, text, seal.run_id)
+        if read_run_seal(driver, settings, month).run_id == seal.run_id:
+            break
+    else:
+        raise Conflict(f"{month} was scored again while its ratings were being checked, {attempts} times; try again")
+    run_id, model_version = seal.run_id, str(seal.model_version)
+    seen = Counter(row[0] for row in rows)
+    failed = sorted({str(fid) for fid, linked, cls, score, reasons, detail, digest in rows
+                     if linked != fid or seen[fid] > 1 or not isinstance(score, float | int)
+                     or not signer.rating_matches(digest, str(fid), month, run_id, model_version, float(score),
+                                                  str(cls), str(reasons), str(detail or ""))})
+    problems = list(seal.problems)
+    if seal.firms is not None and len(seen) < seal.firms:
+        problems.append(f"{seal.firms - len(seen):,} of the {seal.firms:,} ratings the run wrote are missing")
+    return MonthCheck(month, run_id, len(rows), tuple(failed), tuple(problems))

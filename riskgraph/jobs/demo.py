@@ -9,8 +9,8 @@ from pathlib import Path
 from riskgraph.graph import db
 from riskgraph.graph.schema import apply_schema
 from riskgraph.graph.server import Neo4jServer
-from riskgraph.ingest.load import load_directory
 from riskgraph.ingest.read import delta_directories
+from riskgraph.jobs.loading import load_recorded
 from riskgraph.jobs.scoring import MonthRun, score_month
 from riskgraph.scoring.config import load_exempt_hubs
 from riskgraph.scoring.model_file import load_model_config
@@ -38,7 +38,7 @@ def run_demo(settings: Settings, data: Path, firms: int, months: int, seed: int,
     with db.connect(settings) as driver:
         apply_schema(driver, settings)
         for directory in [data, *delta_directories(data)]:
-            summary = load_directory(directory, driver, settings, show_progress=True, skip_if_loaded=True)
+            summary = load_recorded(directory, driver, settings, show_progress=True, skip_if_loaded=True)
             say("\n".join(summary.lines()))
         for month in demo_months(data):
             say(f"scoring {month}")

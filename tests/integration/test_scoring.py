@@ -196,10 +196,11 @@ def test_a_run_being_written_is_left_alone_and_a_crashed_one_is_cleared(loaded: 
 
 def test_tampered_rating_is_detected(loaded: Driver, neo4j_settings: Settings) -> None:
     service.score_month(loaded, neo4j_settings, "2026-06", CONFIG, HUBS)
-    assert results.verify_month(loaded, neo4j_settings, "2026-06") == []
+    assert results.verify_month(loaded, neo4j_settings, "2026-06").verified
     with db.session(loaded, neo4j_settings) as sess:
         sess.run("MATCH (r:Rating {fid: $fid, month: '2026-06'}) SET r.class = 'A'", fid=D1).consume()
-    assert results.verify_month(loaded, neo4j_settings, "2026-06") == [D1]
+    check = results.verify_month(loaded, neo4j_settings, "2026-06")
+    assert not check.verified and check.failed == (D1,)  # more kinds of tampering: test_rating_integrity.py
 
 
 def test_projection_from_neo4j_matches_the_files(loaded: Driver, neo4j_settings: Settings) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from riskgraph.api import lookups
-from riskgraph.api.deps import Reader
+from riskgraph.api.deps import EntityKey, Reader
 from riskgraph.api.http_errors import error_responses
 from riskgraph.api.schemas import Network
 from riskgraph.errors import InvalidInput, NotFound
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/v1", tags=["network"])
 
 
 @router.get("/network/{key}", response_model=Network, responses=error_responses(NotFound, InvalidInput))
-def network(reader: Reader, key: Annotated[str, Path(max_length=300)],
+def network(reader: Reader, key: EntityKey,
             depth: Annotated[int, Query(ge=1, le=3)] = 1,
             max_nodes: Annotated[int, Query(ge=1, le=500)] = 200) -> dict[str, Any]:
     """Neighbours of a firm (fid), person (pid) or address (aid), ready for a graph view."""

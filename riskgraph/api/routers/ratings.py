@@ -2,7 +2,9 @@
 
 Reasons are stored as structured data; here each gets a ``text`` in the caller's language
 (``lang`` query parameter, else the Accept-Language header; Chinese by default). Every
-rating says whether it still matches the digest written with it (``intact``).
+rating says whether its digest is still the service's HMAC of it (``intact``: the key is not in
+the database, so an edit cannot be covered up); a firm's history reports a move only between
+intact ratings.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from typing import Any
 from fastapi import APIRouter
 
 from riskgraph.api import lookups
-from riskgraph.api.deps import FirmId, Lang, Language, Model, RatingMonth, Ratings, check_firm_ids
+from riskgraph.api.deps import FirmId, Lang, Language, Model, RatingMonth, Ratings, Reader, check_firm_ids
 from riskgraph.api.http_errors import error_responses
 from riskgraph.api.schemas import BatchRequest, BatchResponse, Rating
-from riskgraph.errors import InvalidInput, NotFound
+from riskgraph.errors import InvalidInput, NotFound, PayloadTooLarge
 from riskgraph.scoring.config import ModelConfig
 from riskgraph.scoring.reasons import render_reason
 
@@ -42,14 +44,18 @@ def firm_rating(ratings: Ratings, model: Model, lang: Language, fid: FirmId, mon
 
 
 @router.get("/firms/{fid}/ratings", response_model=list[Rating], response_model_by_alias=True,
-            responses=error_responses(InvalidInput))
-def firm_history(ratings: Ratings, model: Model, lang: Language, fid: FirmId) -> list[dict[str, Any]]:
-    """Every scored month of a firm, oldest first, with up/down moves (empty for a firm never rated)."""
-    return [_render(r, model, lang) for r in ratings.history(fid)]
+            responses=error_responses(NotFound, InvalidInput))
+def firm_history(ratings: Ratings, reader: Reader, model: Model, lang: Language, fid: FirmId) -> list[dict[str, Any]]:
+    """Every scored month of a firm, oldest first, with up/down moves (empty for a known firm never rated;
+    404 for a code no firm has, as on ``/rating``)."""
+    history = ratings.history(fid)
+    if not history:
+        lookups.firm_profile(reader, fid)  # NotFound when there is no such firm
+    return [_render(r, model, lang) for r in history]
 
 
 @router.post("/ratings", response_model=BatchResponse, response_model_by_alias=True,
-             responses=error_responses(InvalidInput))
+             responses=error_responses(InvalidInput, PayloadTooLarge))
 def batch(ratings: Ratings, model: Model, lang: Language, body: BatchRequest) -> dict[str, Any]:
     """Ratings of up to 1,000 firms in one call (for systems that check many counterparties)."""
     check_firm_ids(body.fids, ("body", "fids"))

@@ -10,6 +10,7 @@ const TEXT = {
     graphHint: "点击节点展开其关联；企业按风险分类着色。", events: "监管与社会记录", month: "月份",
     groupBy: "分组", prefecture: "地市", county: "区县", industry: "行业门类", heat: "各地区/行业风险分布",
     downgrades: "本月降级主体（风险上升）", noRating: "尚未评分", notIntact: "警告：评分记录与其摘要不符，可能被篡改",
+    monthTampered: "警告：本月评分未通过完整性校验（可能被篡改），不予统计：",
     score: "得分", model: "模型版本", monthOf: "月份", firm: "企业", person: "自然人", address: "住所",
     noHits: "无匹配主体", key: "代码", label: "名称", firms: "主体数", share: "C+D 占比", before: "上月",
     after: "本月", date: "日期", kind: "类型", detail: "内容", classes: { A: "A 低风险", B: "B 一般风险",
@@ -22,6 +23,7 @@ const TEXT = {
     events: "Regulatory and social records", month: "Month", groupBy: "Group by", prefecture: "Prefecture",
     county: "County", industry: "Industry section", heat: "Where the risk is", downgrades: "Downgraded this month",
     noRating: "not scored yet", notIntact: "Warning: this stored rating does not match its digest (possible tampering)",
+    monthTampered: "Warning: this month's ratings fail their integrity check (possible tampering) and are not counted: ",
     score: "score", model: "model", monthOf: "month", firm: "firm", person: "person", address: "address",
     noHits: "no matching firm", key: "code", label: "name", firms: "firms", share: "C+D share", before: "before",
     after: "after", date: "date", kind: "kind", detail: "detail", classes: { A: "A low", B: "B normal",
@@ -158,8 +160,13 @@ async function showHotspots() {
   if (!months.length) return;
   const select = $("month");
   if (!select.options.length) select.replaceChildren(...months.map((m) => el("option", { value: m.month }, m.month)));
+  for (const option of select.options) {
+    const m = months.find((x) => x.month === option.value);
+    option.textContent = m && m.verified === false ? `${option.value} ⚠` : option.value;
+  }
   const month = select.value || months[0].month;
   const current = months.find((m) => m.month === month);
+  if (!showIntegrity(current)) return;
   $("mix").replaceChildren(...["A", "B", "C", "D"].map((c) => el("div", { style: `border-top:4px solid ${COLOURS[c]}` },
     t("classes")[c], el("br"), el("b", {}, (current.class_counts[c] || 0).toLocaleString()))));
   const rows = await api(`/months/${month}/classes?by=${$("by").value}`);
@@ -171,11 +178,35 @@ async function showHotspots() {
     `${(r.high_risk_share * 100).toFixed(1)}%`);
     return [r.key, r.label || "", r.firms, r.A, r.B, r.C, r.D, cell];
   }));
-  const changes = (await api(`/months/${month}/changes?direction=down&limit=50`)) || [];
+  // the month compared with may itself fail its check: the API refuses (409) and the flag says why
+  const changesResponse = await fetch(`/api/v1/months/${month}/changes?direction=down&limit=50&lang=${state.lang}`);
+  const changes = changesResponse.ok ? await changesResponse.json() : [];
+  if (changesResponse.status === 409) {
+    $("integrity").hidden = false;
+    $("integrity").replaceChildren(t("monthTampered") + (await changesResponse.json()).detail);
+  }
   fillTable($("changes"), [t("firm"), t("before"), t("after"), t("score")], changes.map((c) => [
     el("a", { onclick: () => { switchView("firm"); openFirm(c.fid); } }, `${c.name} · ${c.fid}`),
     c.before, c.after, c.score_after.toFixed(1)]));
   document.body.dataset.ready = "hotspots";
+}
+
+// A month whose ratings fail their check is flagged and nothing of it is counted (the API refuses its counts).
+function showIntegrity(month) {
+  let flag = $("integrity");
+  if (!flag) {
+    flag = el("div", { id: "integrity", class: "warn card" });
+    $("mix").before(flag);
+  }
+  const verified = month.verified !== false;
+  flag.hidden = verified;
+  flag.replaceChildren(verified ? "" : t("monthTampered") + (month.integrity || ""));
+  if (!verified) {
+    $("mix").replaceChildren();
+    for (const id of ["heat", "changes"]) { $(id).tHead.replaceChildren(); $(id).tBodies[0].replaceChildren(); }
+    document.body.dataset.ready = "hotspots";
+  }
+  return verified;
 }
 
 function switchView(view) {

@@ -1,7 +1,9 @@
 // Full-text search of firm names (CJK analyzer), or exact lookup by fid/USCC.
-// Returns [{fid, name, region, industry, status, score}], best first. $query, $limit.
+// Returns [{fid, name, region, industry, status, score}], best first.
+// $query: the words as a Lucene query of plain terms (operators escaped by the caller); $fids: the text as typed
+// and in upper case, as codes; $limit.
 CALL () {
-  MATCH (f:Firm {fid: $query}) RETURN f, 100.0 AS score
+  MATCH (f:Firm) WHERE f.fid IN $fids RETURN f, 100.0 AS score
   UNION
   CALL db.index.fulltext.queryNodes('firm_name_fulltext', $query) YIELD node, score
   RETURN node AS f, score
