@@ -118,9 +118,6 @@ class MonthRatings:
     reasons: list[str]
     detail: list[str]
 
-    def by_fid(self) -> dict[str, tuple[str, float]]:
-        return {f: (c, s) for f, c, s in zip(self.fid, self.cls, self.score, strict=True)}
-
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)

@@ -23,12 +23,10 @@ import pandas as pd
 
 from riskgraph.ingest.read import delta_directories
 from riskgraph.model import FILES_BY_KIND
-from riskgraph.months import Month, day_number
+from riskgraph.months import Month, ymd_number
 from riskgraph.reference.addresses import normalise_address
 from riskgraph.reference.identifiers import person_key
 from riskgraph.tables import MonthTables
-
-UNKNOWN_DAY = np.iinfo(np.int32).min
 
 
 def _read_one(path: Path, columns: list[str]) -> pd.DataFrame:
@@ -60,16 +58,10 @@ def _read(directory: Path, kind: str, columns: list[str], deltas: list[Path] | N
     return out.fillna("").reset_index(drop=True)
 
 
-def _days(values: pd.Series) -> np.ndarray:
-    parsed = pd.to_datetime(values.replace("", None), format="%Y-%m-%d", errors="coerce")
-    epoch = pd.Timestamp("1970-01-01")
-    days = ((parsed - epoch).dt.days).to_numpy(dtype=np.float64, na_value=np.nan)
-    return np.where(np.isnan(days), UNKNOWN_DAY, days).astype(np.int64)
-
-
-def _in_force(frame: pd.DataFrame, end_day: int) -> pd.DataFrame:
-    since, until = _days(frame["since"]), _days(frame["until"])
-    ok = ((since == UNKNOWN_DAY) | (since <= end_day)) & ((until == UNKNOWN_DAY) | (until > end_day))
+def _in_force(frame: pd.DataFrame, end_ymd: int) -> pd.DataFrame:
+    """The rows in force on ``end_ymd`` (YYYYMMDD): begun by then (or undated), not ended by then."""
+    since, until = _ymd(frame["since"]), _ymd(frame["until"])
+    ok = ((since == 0) | (since <= end_ymd)) & ((until == 0) | (until > end_ymd))
     return frame[ok]
 
 
@@ -91,7 +83,7 @@ def read_month_tables(directory: Path, month: Month, salt: str) -> MonthTables:
     registration. Status changes are not dated here: with the deltas after ``month`` not
     applied, each firm's status already is the one it had then.
     """
-    end_day = day_number(month.end)
+    end_ymd = ymd_number(month.end)
     deltas = delta_directories(directory, up_to=month.text)
     firms = _read(directory, "firms", ["firm_id", "name", "kind", "status", "registered_capital", "established",
                                        "key_area", "region", "industry"], deltas)
@@ -119,16 +111,16 @@ def read_month_tables(directory: Path, month: Month, salt: str) -> MonthTables:
             out[i] = h
         return out
 
-    reps = _in_force(_read(directory, "legal_reps", ["person_id", "firm_id", "since", "until"], deltas), end_day)
-    offs = _in_force(_read(directory, "officers", ["person_id", "firm_id", "since", "until"], deltas), end_day)
+    reps = _in_force(_read(directory, "legal_reps", ["person_id", "firm_id", "since", "until"], deltas), end_ymd)
+    offs = _in_force(_read(directory, "officers", ["person_id", "firm_id", "since", "until"], deltas), end_ymd)
     sh = _in_force(_read(directory, "shareholdings", ["holder_id", "holder_type", "firm_id", "ratio", "since",
-                                                      "until"], deltas), end_day)
+                                                      "until"], deltas), end_ymd)
     by_person = (sh["holder_type"] == "person").to_numpy()
     holder = np.zeros(len(sh), dtype=np.int64)
     holder[by_person] = person_at(sh["holder_id"][by_person])
     holder[~by_person] = firm_at(sh["holder_id"][~by_person])
     regs = _in_force(_read(directory, "registrations", ["firm_id", "address", "region", "since", "until"], deltas),
-                     end_day)
+                     end_ymd)
     address_handle: dict[str, int] = {}
     aid: list[str] = []
     texts: list[str] = []
@@ -147,7 +139,7 @@ def read_month_tables(directory: Path, month: Month, salt: str) -> MonthTables:
         return h
 
     reg_address = [address_at(a, r) for a, r in zip(regs["address"], regs["region"], strict=True)]
-    br = _in_force(_read(directory, "branches", ["branch_id", "parent_id", "since", "until"], deltas), end_day)
+    br = _in_force(_read(directory, "branches", ["branch_id", "parent_id", "since", "until"], deltas), end_ymd)
     n = len(firms)
     return MonthTables(
         firms={"node": np.arange(n), "fid": firms["firm_id"].to_numpy(dtype=object),

@@ -166,7 +166,8 @@ def class_changes(driver: Driver, settings: Settings, before: str | None, after:
     """
     after = Month.of(after).text
     before = Month.of(before).text if before is not None else None
-    scored = sorted(m["month"] for m in RatingReader(driver, settings).months())
+    reader = RatingReader(driver, settings)
+    scored = sorted(m["month"] for m in reader.months())
     for month in (after, before):
         if month is not None and month not in scored:
             raise MonthNotScored(month)
@@ -175,10 +176,8 @@ def class_changes(driver: Driver, settings: Settings, before: str | None, after:
         raise NotFound(f"no scored month before {after} to compare with")
     for month in (before, after):
         require_verified(driver, settings, month)
-    rows = RatingReader(driver, settings).changes(before, after, direction, ALL if limit is None else limit)
+    rows = reader.changes(before, after, direction, ALL if limit is None else limit)
     return ClassChanges(before, after, [ClassChange(**row) for row in rows])
-
-
 
 
 # ---------------------------------------------------------------------------------------
