@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     audit_path: Path = PROJECT_ROOT / "var" / "audit" / "audit.jsonl"
     audit_key: SecretStr = SecretStr("dev-audit-key-change-me-in-production")
 
+    # Who may call the service (riskgraph.auth): users with a role and an API key each, kept hashed (argon2)
+    # in this file, managed by ``riskgraph users``. Keys expire after ``api_key_days`` unless given otherwise.
+    users_path: Path = PROJECT_ROOT / "var" / "auth" / "users.json"
+    api_key_days: int = Field(default=90, ge=1)
+
     ingest_batch_size: int = 10_000
     ingest_writers: int = 2  # write transactions in flight at once during a load
 
@@ -74,7 +79,6 @@ class Settings(BaseSettings):
     # Every query the service sends to Neo4j runs in a transaction with this time limit (seconds);
     # one that runs out is answered 504.
     api_query_timeout_s: float = Field(default=10.0, gt=0)
-
 
 
 @lru_cache(maxsize=1)
