@@ -3,6 +3,12 @@
 Each class carries the HTTP status it stands for (``http_status``), so the one exception
 handler in :mod:`riskgraph.api.http_errors` needs no table of its own and the routes'
 OpenAPI declarations are derived from the classes they name. The CLI prints the message.
+
+Resident ID numbers are masked here, once, for every text an error makes (message, log line,
+rejects file, HTTP body): a problem is built with its input masked (:func:`masked_input`), and an
+error's message has anything shaped like an ID number masked
+(:func:`~riskgraph.reference.identifiers.mask_id_numbers`). The file and line of a problem stay,
+so the operator still finds the row.
 """
 
 from __future__ import annotations
@@ -11,11 +17,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from riskgraph.model import INTERCHANGE_FILES, FieldType
+from riskgraph.reference.identifiers import firm_id_problem, is_external, mask_id_numbers, mask_person_id
+
+# Interchange columns holding a person id (a holder may be a firm or a person).
+PERSON_ID_COLUMNS = frozenset(c.name for f in INTERCHANGE_FILES for c in f.columns
+                              if c.type in (FieldType.PERSON_ID, FieldType.PARTY_ID))
+
+
+def masked_input(column: str, value: str) -> str:
+    """An input value as it may be shown: in an error, a log line, a rejects file or an HTTP body.
+
+    A value of a person-id column is masked whatever its form (a 15-digit first-generation number, a
+    mistyped one) unless it is an external ``scheme:id`` or a well-formed firm code (holders name
+    firms too); in any column, anything shaped like a resident ID number is masked.
+    """
+    if column in PERSON_ID_COLUMNS and value and not is_external(value) and firm_id_problem(value) is not None:
+        value = mask_person_id(value)
+    return mask_id_numbers(value)
+
 
 class RiskgraphError(Exception):
     """Base of every error a user can cause or act on."""
 
     http_status: ClassVar[int] = 500
+
+    def __str__(self) -> str:
+        """The message with anything shaped like a resident ID number masked: it reaches terminals, logs, bodies."""
+        return mask_id_numbers(super().__str__())
 
 
 class ConfigError(RiskgraphError):
@@ -39,6 +68,10 @@ class RowProblem:
     column: str
     reason: str
     value: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", mask_id_numbers(self.reason))
+        object.__setattr__(self, "value", masked_input(self.column, self.value))
 
     def __str__(self) -> str:
         shown = f" (value {self.value!r})" if self.value else ""
@@ -69,6 +102,11 @@ class InputProblem:
     msg: str
     type: str = "value_error"
     input: object = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "msg", mask_id_numbers(self.msg))
+        if isinstance(self.input, str):
+            object.__setattr__(self, "input", mask_id_numbers(self.input))
 
     def __str__(self) -> str:
         where = ".".join(str(part) for part in self.loc[1:]) or "request"
@@ -105,6 +143,26 @@ class Conflict(RiskgraphError):
     """The data changed under the request (another job wrote or withdrew it meanwhile); try again."""
 
     http_status: ClassVar[int] = 409
+
+
+class UnreadableBody(RiskgraphError):
+    """The request body could not be read: not JSON, or not UTF-8."""
+
+    http_status: ClassVar[int] = 400
+
+
+# --- who may call (riskgraph.auth) ----------------------------------------------------------------
+
+class Unauthenticated(RiskgraphError):
+    """No valid API key: missing, unknown, expired or revoked (send ``Authorization: Bearer <key>``)."""
+
+    http_status: ClassVar[int] = 401
+
+
+class Forbidden(RiskgraphError):
+    """The caller's role may not use this route, or it needs a clearance the caller lacks."""
+
+    http_status: ClassVar[int] = 403
 
 
 # --- the service under load and bad input (answered by riskgraph.api.limits, or raised by a query) ---------

@@ -13,7 +13,7 @@ def month_end(month: str) -> date:
     """Last day of ``YYYY-MM``; refuses anything else with a message saying the form."""
     try:
         year, mon = (int(p) for p in month.split("-"))
-        if len(month) != 7 or not 1 <= mon <= 12:
+        if len(month) != 7 or not 1 <= mon <= 12 or year < 1:
             raise ValueError
     except ValueError:
         raise ValueError(f"month must look like 2026-06 (YYYY-MM), got {month!r}") from None

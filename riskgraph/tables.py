@@ -25,7 +25,8 @@ firms          node, fid, name, kind, status, key_area, capital (10,000 CNY), es
                (YYYYMMDD), region (GB/T 2260), industry (GB/T 4754), status_changes
                (``"YYYY-MM:status before"`` per dated change, in load order)
 events         firm (handle), kind, ymd (YYYYMMDD), severity (0–3), result
-persons        node, pid (the salted key ingest stores), name (raw; the builder masks it)
+persons        node, key (the opaque key a person is shown by: reference.identifiers.person_ref), name (raw;
+               the builder masks it)
 address_texts  node, aid (the normalised key), text
 legal_reps     person, firm (handles)
 officers       person, firm (handles)
@@ -53,7 +54,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "firms": ("node", "fid", "name", "kind", "status", "key_area", "capital", "established", "region", "industry",
               "status_changes"),
     "events": ("firm", "kind", "ymd", "severity", "result"),
-    "persons": ("node", "pid", "name"),
+    "persons": ("node", "key", "name"),
     "address_texts": ("node", "aid", "text"),
     "legal_reps": ("person", "firm"),
     "officers": ("person", "firm"),

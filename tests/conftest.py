@@ -36,9 +36,11 @@ def _instance_settings(instance: Path, port: int) -> Settings:
         neo4j_heap="1g",
         neo4j_pagecache="512m",
         person_salt="test-salt",  # type: ignore[arg-type]
+        rating_key="test-rating-key",  # type: ignore[arg-type]
         ingest_batch_size=500,
         audit_path=instance / "audit" / "audit.jsonl",
         audit_key="test-audit-key",  # type: ignore[arg-type]
+        users_path=instance / "auth" / "users.json",
     )
 
 

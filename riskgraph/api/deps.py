@@ -12,17 +12,18 @@ exception handler turns it into a 422 shaped like FastAPI's own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Annotated, Literal
+from collections.abc import Iterable, Sequence
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Header, Path, Query, Request
 from neo4j import Driver
 from stdnum.cn import uscc
 
-from riskgraph.api.schemas import MONTH
+from riskgraph.api.schemas import FIRM_ID_FORMAT, MONTH
 from riskgraph.errors import InputProblem, InvalidInput
 from riskgraph.graph.rating_reads import RatingReader
 from riskgraph.graph.reads import GraphReader
+from riskgraph.jobs import audit
 from riskgraph.reference.identifiers import firm_id_problem, is_external
 from riskgraph.scoring.config import ModelConfig
 from riskgraph.settings import Settings
@@ -65,8 +66,6 @@ Model = Annotated[ModelConfig, Depends(_model)]
 # with a trailing newline — is refused with 422 naming the form expected, in the path, the query
 # and the body alike; never silently corrected here and looked up as written elsewhere.
 
-USCC_PATTERN = r"[0-9]{8}[0-9ABCDEFGHJKLMNPQRTUWXY]{10}"
-FIRM_ID_PATTERN = rf"^({USCC_PATTERN}|[a-z][a-z0-9_]{{1,15}}:\S{{1,200}})$"  # a USCC, or scheme:id (see reference)
 FIRM_ID = "USCC (18 characters, upper case) or scheme:id"
 
 
@@ -79,7 +78,7 @@ def firm_code_problem(value: str) -> str | None:
 
 
 async def checked_firm_id(fid: Annotated[str, Path(description=FIRM_ID,
-                                             json_schema_extra={"pattern": FIRM_ID_PATTERN})]) -> str:
+                                             json_schema_extra=FIRM_ID_FORMAT)]) -> str:
     """422 with the reason (bad checksum, wrong length, lower case, …) before any query runs."""
     problem = firm_code_problem(fid)
     if problem:
@@ -158,3 +157,28 @@ async def language(lang: Annotated[Lang | None, Query(description="zh or en; ove
 
 
 Language = Annotated[Lang, Depends(language)]
+
+
+# --- the audit trail ----------------------------------------------------------------------
+
+class ReadLog:
+    """Records the request's read of entity data in the audit trail: who, the route, which entities, how many
+    results, from which address. A route calls it once, after the read succeeded."""
+
+    def __init__(self, request: Request):
+        self.request = request
+
+    def __call__(self, entities: Iterable[str], results: int, **details: Any) -> None:
+        request = self.request
+        principal = request.state.principal
+        audit.record_read(request.app.state.settings, f"user:{principal.name}",
+                          route=f"{request.method} {request.scope['route'].path}", entities=list(entities),
+                          results=results, role=str(principal.role), key_id=principal.key_id,
+                          client=request.client.host if request.client else None, **details)
+
+
+async def _read_log(request: Request) -> ReadLog:
+    return ReadLog(request)
+
+
+AuditRead = Annotated[ReadLog, Depends(_read_log)]

@@ -14,10 +14,12 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from riskgraph.api.schemas import ErrorBody, InvalidInputBody
 from riskgraph.errors import InputProblem, InvalidInput, RiskgraphError, RowProblem, ValidationFailed
+from riskgraph.reference.identifiers import mask_id_numbers
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +60,29 @@ def error_response(exc: RiskgraphError) -> JSONResponse:
     return JSONResponse(status_code=exc.http_status, content=jsonable_encoder(error_body(exc)), headers=headers)
 
 
+def _masked(value: Any) -> Any:
+    """An echoed input with anything shaped like a resident ID number masked (in strings, numbers, lists, objects)."""
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        masked = mask_id_numbers(str(value))
+        return value if masked == str(value) else masked
+    if isinstance(value, list | tuple):
+        return [_masked(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    return value
+
+
+async def request_validation_handler(request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's own 422 as FastAPI words it, but the ``input`` it echoes masked as our problems are."""
+    if not isinstance(exc, RequestValidationError):  # registered for RequestValidationError only
+        raise exc
+    problems = [{**e, "input": _masked(e["input"])} if "input" in e else e for e in exc.errors()]
+    return JSONResponse(status_code=UNPROCESSABLE, content=jsonable_encoder({"detail": problems}))
+
+
 def install_error_handler(app: FastAPI) -> None:
     app.add_exception_handler(RiskgraphError, domain_error_handler)
+    app.add_exception_handler(RequestValidationError, request_validation_handler)
 
 
 def error_responses(*errors: type[RiskgraphError]) -> dict[int | str, dict[str, Any]]:

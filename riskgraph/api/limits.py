@@ -3,7 +3,7 @@
 Each bound answers at once, before any route or query runs, with a domain error's status and
 body (:mod:`riskgraph.errors`, shaped by :func:`riskgraph.api.http_errors.error_response`):
 
-- :class:`RateLimit` — a token bucket per client; an empty bucket is 429 with Retry-After.
+- :class:`RateLimit` — a token bucket per API key or client address; an empty bucket is 429 with Retry-After.
 - :class:`BodyLimit` — a body over ``api_max_body_bytes`` is 413: a declared Content-Length is
   refused unread, a streamed (chunked) body as soon as the bytes counted pass the limit.
 - :class:`BoundedConcurrency` — at most ``api_max_in_flight`` requests inside, ``api_queue`` more
@@ -11,7 +11,9 @@ body (:mod:`riskgraph.errors`, shaped by :func:`riskgraph.api.http_errors.error_
 - :class:`QueryTimeLimit` — every Neo4j query run for the request gets ``api_query_timeout_s``
   (:func:`riskgraph.graph.db.query_time_limit`); one that runs out is answered 504.
 
-Clients are told apart by their address; with authentication they will be by their API key.
+Clients are told apart by their API key (its key id, read from the Authorization header) and,
+without one, by their address. Each bound is kept per process: ``riskgraph serve`` with several
+workers has one gate and one set of buckets in each (see ``api_workers`` in the settings).
 This module holds no settings of its own: the numbers come from :class:`riskgraph.settings.Settings`.
 """
 
@@ -63,8 +65,35 @@ class TokenBuckets:
         return 0.0 if granted else (1.0 - tokens) / self.rate_per_s
 
 
+_HEX = frozenset(b"0123456789abcdef")
+_KEY_ID = slice(3, 19)  # in ``rg_<key id>_<secret>`` (riskgraph.auth.keys): 16 lowercase hex digits
+
+
+def key_id_of_request(scope: Scope) -> str | None:
+    """The key id of ``Authorization: Bearer rg_<key id>_<secret>``, or None: the header's form only.
+
+    Cheap on purpose (no hashing, no lookup): it runs before every request, refused or not. The
+    secret is checked later, by the routes' authentication; a key id that names no valid key gets
+    a bucket all the same, and its requests are refused 401 there.
+    """
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, key = value.partition(b" ")
+            key = key.strip()
+            if (scheme.lower() == b"bearer" and key[:3] == b"rg_" and key[19:20] == b"_" and len(key) > 20
+                    and _HEX.issuperset(key[_KEY_ID])):
+                return key[_KEY_ID].decode("ascii")
+            return None
+    return None
+
+
 def client_key(scope: Scope) -> str:
-    """Whom a request counts against: the client's address (uvicorn's ``--proxy-headers`` make it the real one)."""
+    """Whom a request counts against: its API key (by key id) when it carries one, else the client's address
+    (uvicorn's ``--proxy-headers`` make it the real one). A key is one bucket from any address; two keys
+    from one address are two."""
+    key_id = key_id_of_request(scope)
+    if key_id is not None:
+        return f"key {key_id}"  # a space: no address is written so
     client = scope.get("client")
     return str(client[0]) if client else "unknown"
 
@@ -76,11 +105,13 @@ class RateLimit:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and self.buckets is not None:
-            wait_s = self.buckets.take(client_key(scope))
+            who = client_key(scope)
+            wait_s = self.buckets.take(who)
             if wait_s > 0:
                 retry = max(1, math.ceil(wait_s))
+                source = f"with API key {who[4:]}" if who.startswith("key ") else "from this client"
                 exc = TooManyRequests(f"more than {self.buckets.burst} requests in a burst or "
-                                      f"{self.buckets.rate_per_s:g} a second from this client; retry in {retry} s",
+                                      f"{self.buckets.rate_per_s:g} a second {source}; retry in {retry} s",
                                       retry)
                 await _refuse(exc, scope, receive, send)
                 return

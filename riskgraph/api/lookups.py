@@ -13,16 +13,25 @@ from riskgraph.errors import MonthNotScored, NotFound
 from riskgraph.graph.rating_reads import RatingReader
 from riskgraph.graph.reads import GraphReader
 from riskgraph.jobs.scoring import require_verified
+from riskgraph.reference.identifiers import mask_person_id, person_key
 
 Direction = Literal["up", "down"]
 Breakdown = Literal["province", "prefecture", "county", "industry"]
 
 
-def firm_profile(reader: GraphReader, fid: str) -> dict[str, Any]:
-    profile = reader.firm_profile(fid)
+def firm_profile(reader: GraphReader, fid: str, id_masked: bool = False) -> dict[str, Any]:
+    profile = reader.firm_profile(fid, id_masked)
     if profile is None:
         raise NotFound(f"no firm with code {fid}")
     return profile
+
+
+def person_by_id_number(reader: GraphReader, id_number: str, salt: str) -> dict[str, Any]:
+    """The person an ID number belongs to (by its salted hash: the number itself is not stored)."""
+    found = reader.person_by_pid(person_key(id_number, salt))
+    if found is None:
+        raise NotFound(f"no person with ID number {mask_person_id(id_number)}")
+    return found
 
 
 def firm_events(reader: GraphReader, fid: str, limit: int) -> list[dict[str, Any]]:

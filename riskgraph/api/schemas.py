@@ -7,12 +7,24 @@ contract shown at ``/docs``.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH = re.compile(r"^[1-9]\d{3}-(0[1-9]|1[0-2])$")  # years from 1000: the calendar has no year 0
 MAX_BATCH = 1000
+
+# A firm id: a USCC (upper case, no spaces) or scheme:id. The pattern cannot say that the USCC's last
+# character is its check digit; the custom format ``firm-id`` names that rule (a client generating codes
+# must compute it: python-stdnum's stdnum.cn.uscc). Checked in riskgraph.api.deps, with the reason.
+USCC_PATTERN = r"[0-9]{8}[0-9ABCDEFGHJKLMNPQRTUWXY]{10}"
+FIRM_ID_PATTERN = rf"^({USCC_PATTERN}|[a-z][a-z0-9_]{{1,15}}:\S{{1,200}})$"
+FIRM_ID_FORMAT: dict[str, Any] = {"pattern": FIRM_ID_PATTERN, "format": "firm-id"}
+FirmIdText = Annotated[str, Field(description="USCC (18 characters, upper case) or scheme:id",
+                                  json_schema_extra=FIRM_ID_FORMAT)]
+# A resident ID number (GB 11643: 17 digits, the first six a county code and the next eight a birth date,
+# then a check character): the format names the rule, which no pattern can hold.
+RESIDENT_ID_FORMAT: dict[str, Any] = {"format": "resident-id"}
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -110,7 +122,7 @@ class Rating(BaseModel):
 
 
 class BatchRequest(BaseModel):
-    fids: list[str] = Field(min_length=1, max_length=MAX_BATCH)
+    fids: list[FirmIdText] = Field(min_length=1, max_length=MAX_BATCH)
     month: str | None = Field(None, pattern=MONTH.pattern)
 
 
@@ -153,3 +165,57 @@ class ClassCount(BaseModel):
     D: int
     firms: int
     high_risk_share: float = Field(description="share of C and D firms")
+
+
+# --- callers, persons, the audit trail ----------------------------------------------------
+
+class Me(BaseModel):
+    """The caller: their role and what they may use (the page shows only that)."""
+
+    name: str
+    role: str
+    role_label: str = Field(description="the role's name in the caller's language")
+    cleared: bool = Field(description="cleared for personal data: masked ID numbers, lookup by ID number")
+    expires: str | None = Field(None, description="when the caller's key stops working (ISO 8601, UTC)")
+    routes: list[str] = Field(description='the routes the caller may use, as "METHOD /path"')
+
+
+class PersonLookup(BaseModel):
+    """A resident ID number to look up (it is hashed at once; neither stored nor logged)."""
+
+    id_number: str = Field(min_length=18, max_length=18, description="the person's resident ID number",
+                           json_schema_extra=RESIDENT_ID_FORMAT)
+
+
+class PersonFirm(BaseModel):
+    fid: str
+    name: str | None = None
+    role: str = Field(description="LEGAL_REP_OF, OFFICER_OF or SHAREHOLDER_OF")
+
+
+class Person(BaseModel):
+    """A person by the key they are shown by, with the masked name and ID number and their roles in force."""
+
+    key: str = Field(description="the opaque key the person is shown by (network, reasons)")
+    name: str = Field(description="masked")
+    id_masked: str | None = Field(None, description="the ID number's region prefix and last two characters")
+    firms: list[PersonFirm]
+
+
+class AuditCheck(BaseModel):
+    intact: bool
+    entries: int
+    problems: list[str] = Field(description="each problem found: the line and what is wrong")
+
+
+class UserEntry(BaseModel):
+    """A user without their key hash."""
+
+    name: str
+    role: str
+    key_id: str
+    created: str
+    expires: str
+    cleared: bool
+    revoked: str | None = None
+    state: str = Field(description="active, expired or revoked")

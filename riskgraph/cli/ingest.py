@@ -10,12 +10,12 @@ from typing import Annotated
 
 import typer
 
-from riskgraph.errors import ValidationFailed
+from riskgraph.errors import ConfigError, ValidationFailed
 from riskgraph.graph import db
 from riskgraph.graph.schema import apply_schema
 from riskgraph.ingest.read import delta_directories
 from riskgraph.jobs.loading import load_recorded
-from riskgraph.settings import get_settings
+from riskgraph.settings import get_settings, require_secrets
 
 
 def _write_problems(exc: ValidationFailed, path: Path) -> Path:
@@ -59,6 +59,11 @@ def ingest(
       riskgraph ingest --format ftm ../shared/data/ftm/entities.ftm.json
     """
     settings = get_settings()
+    try:
+        require_secrets(settings)
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
     day = dt.date.fromisoformat(as_of) if as_of else None
     with db.connect(settings) as driver, tempfile.TemporaryDirectory(prefix="riskgraph-convert-") as tmp:
         apply_schema(driver, settings)

@@ -17,7 +17,7 @@ from riskgraph.graph.results import MonthCheck
 from riskgraph.jobs.scoring import ClassChanges, MonthRun
 from riskgraph.scoring.config import CLASS_ORDER, load_exempt_hubs
 from riskgraph.scoring.model_file import load_model_config
-from riskgraph.settings import get_settings
+from riskgraph.settings import get_settings, require_secrets
 
 console = Console()
 EVALUATION_WIDTH = 150  # the evaluation tables are wide; wrap them only on wider terminals
@@ -57,6 +57,7 @@ def score(
 
     settings = get_settings()
     try:
+        require_secrets(settings)  # every mode reads or writes ratings keyed by RISKGRAPH_RATING_KEY
         if changes:
             before, _, after = changes.partition(":")
             if not before or not after:

@@ -46,14 +46,27 @@ class GraphReader:
         self.driver = driver
         self.settings = settings
 
-    def firm_profile(self, fid: str) -> dict[str, Any] | None:
+    def firm_profile(self, fid: str, id_masked: bool = False) -> dict[str, Any] | None:
+        """The firm with its addresses and legal representatives: each by the key it is shown by and a masked
+        name, and with the masked ID number only when ``id_masked`` (a caller cleared for it)."""
         with db.session(self.driver, self.settings) as sess:
             rec = db.read_single(sess, "read/firm_profile", fid=fid)
         if rec is None:
             return None
-        reps = [{"pid": p["pid"], "name": mask_name(p.get("name") or ""), "id_masked": p.get("id_masked")}
-                for p in rec["legal_reps"]]
+        reps = [{"key": p["ref"], "name": mask_name(p.get("name") or ""),
+                 **({"id_masked": p.get("id_masked")} if id_masked else {})} for p in rec["legal_reps"]]
         return plain({**rec["firm"], "addresses": rec["addresses"], "legal_reps": reps})
+
+    def person_by_pid(self, pid: str) -> dict[str, Any] | None:
+        """A person by the stored key (the salted hash of an ID number), with the firms where they hold a role:
+        the key they are shown by, the masked name and ID number. For cleared callers only (the API decides)."""
+        with db.session(self.driver, self.settings) as sess:
+            rec = db.read_single(sess, "read/person_by_pid", pid=pid)
+        if rec is None:
+            return None
+        person = rec["person"]
+        return {"key": person["ref"], "name": mask_name(person.get("name") or ""), "id_masked": person["id_masked"],
+                "firms": rec["firms"]}
 
     def firm_events(self, fid: str, limit: int = 200) -> list[dict[str, Any]]:
         with db.session(self.driver, self.settings) as sess:
@@ -100,7 +113,7 @@ def _add_node(nodes: dict[str, dict[str, Any]], node: Node) -> None:
     label = next(iter(node.labels))
     props = dict(node)
     if label == "Person":
-        entry = {"id": props["pid"], "type": "person", "label": mask_name(props.get("name") or "")}
+        entry = {"id": props["ref"], "type": "person", "label": mask_name(props.get("name") or "")}
     elif label == "Address":
         entry = {"id": props["aid"], "type": "address", "label": props.get("text"), "region": props.get("region")}
     else:

@@ -230,7 +230,7 @@ def delete_stale_runs(driver: Driver, settings: Settings, month: str) -> list[st
                                                   writing_since=writing_since)]
     for run_id in stale:
         with db.session(driver, settings) as sess:
-            nodes = sess.execute_read(_rating_nodes, run_id)
+            nodes = db.execute_read(sess, _rating_nodes, run_id, query_name="read/result_run_ratings")
         db.write_concurrently(driver, settings, _delete_ratings_by_id, nodes, DELETE_BATCH, WRITE_THREADS)
         with db.session(driver, settings) as sess:
             while sess.execute_write(_delete_rating_batch, run_id) > 0:
@@ -260,7 +260,8 @@ def read_month(driver: Driver, settings: Settings, month: str, attempts: int = 3
     for _ in range(attempts):
         with db.session(driver, settings) as sess:
             # dict(record), not record.data(): the lists hold a value per firm
-            r = sess.execute_read(lambda tx: dict(tx.run(text, month=month).single(strict=True)))
+            r = db.execute_read(sess, lambda tx: dict(tx.run(text, month=month).single(strict=True)),
+                                query_name="read/result_month")
         if r["run_firms"] is None or r["run_firms"] == len(r["fid"]):
             break
     else:
@@ -335,8 +336,8 @@ def read_run_seal(driver: Driver, settings: Settings, month: str) -> RunSeal:
     as the scorer wrote them; whether the ratings themselves still are is :func:`verify_month`'s job.
     """
     with db.session(driver, settings) as sess:
-        r = sess.execute_read(lambda tx: dict(tx.run(db.cypher("read/result_month_run"), month=month)
-                                             .single(strict=True)))
+        r = db.execute_read(sess, lambda tx: dict(tx.run(db.cypher("read/result_month_run"), month=month)
+                                                 .single(strict=True)), query_name="read/result_month_run")
     run_id = r["run_id"]
     if run_id is None:
         return RunSeal(month, None, None, None, None, ())
@@ -377,7 +378,7 @@ def verify_month(driver: Driver, settings: Settings, month: str, attempts: int =
         if seal.run_id is None:
             return MonthCheck(month, None, 0, (), ())
         with db.session(driver, settings) as sess:
-            rows = sess.execute_read(_run_rating_rows, text, seal.run_id)
+            rows = db.execute_read(sess, _run_rating_rows, text, seal.run_id, query_name="read/result_month_check")
         if read_run_seal(driver, settings, month).run_id == seal.run_id:
             break
     else:

@@ -19,7 +19,7 @@ from pathlib import Path
 from neo4j import Driver
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from riskgraph.errors import RowProblem, ValidationFailed
+from riskgraph.errors import RowProblem, ValidationFailed, masked_input
 from riskgraph.graph.loader import GraphLoader
 from riskgraph.ingest.prepare import PreparedBatch, RowPreparer
 from riskgraph.ingest.read import delta_month, find_files, read_file
@@ -84,7 +84,11 @@ def validate_for_load(directory: Path, loader: GraphLoader, preparer: RowPrepare
 
 
 def write_rejects(result: ValidationResult, path: Path) -> int:
-    """Rejected rows with their reasons, one line per problem; returns the number of rows."""
+    """Rejected rows with their reasons, one line per problem; returns the number of rows.
+
+    Values are written as errors show them (:func:`~riskgraph.errors.masked_input`: no resident ID
+    number in full); file and line lead to the row itself.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     with open(path, "w", newline="", encoding="utf-8") as fh:
@@ -96,7 +100,7 @@ def write_rejects(result: ValidationResult, path: Path) -> int:
         for vf in result.files:
             for raw, problems in vf.rejected:
                 count += 1
-                row_text = ",".join(raw.values.get(c.name, "") for c in vf.spec.columns)
+                row_text = ",".join(masked_input(c.name, raw.values.get(c.name, "")) for c in vf.spec.columns)
                 for p in problems:
                     writer.writerow([p.file, p.line, p.column, p.reason, p.value, row_text])
     return count

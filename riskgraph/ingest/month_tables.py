@@ -25,7 +25,7 @@ from riskgraph.ingest.read import delta_directories
 from riskgraph.model import FILES_BY_KIND
 from riskgraph.months import Month, ymd_number
 from riskgraph.reference.addresses import normalise_address
-from riskgraph.reference.identifiers import person_key
+from riskgraph.reference.identifiers import person_key, person_ref
 from riskgraph.tables import MonthTables
 
 
@@ -96,7 +96,10 @@ def read_month_tables(directory: Path, month: Month, salt: str) -> MonthTables:
     ev = _read(directory, "events", ["firm_id", "kind", "date", "severity", "result"], deltas)
     persons = _read(directory, "persons", ["person_id", "name"], deltas)
     person_handle: dict[str, int] = {raw: i for i, raw in enumerate(persons["person_id"])}
-    pid = [person_key(raw, salt) for raw in persons["person_id"]]
+    def shown(raw: str) -> str:
+        return person_ref(person_key(raw, salt), salt)
+
+    key = [shown(raw) for raw in persons["person_id"]]
     names = list(persons["name"])
 
     def person_at(values: pd.Series) -> np.ndarray:
@@ -105,8 +108,8 @@ def read_month_tables(directory: Path, month: Month, salt: str) -> MonthTables:
         for i, raw in enumerate(values):
             h = person_handle.get(raw)
             if h is None:
-                h = person_handle[raw] = len(pid)
-                pid.append(person_key(raw, salt))
+                h = person_handle[raw] = len(key)
+                key.append(shown(raw))
                 names.append("")
             out[i] = h
         return out
@@ -157,7 +160,7 @@ def read_month_tables(directory: Path, month: Month, salt: str) -> MonthTables:
                        "by_person": by_person},
         addresses={"address": np.asarray(reg_address, dtype=np.int64), "firm": firm_at(regs["firm_id"])},
         branches={"branch": firm_at(br["branch_id"]), "head": firm_at(br["parent_id"])},
-        persons={"node": np.arange(len(pid)), "pid": np.asarray(pid, dtype=object),
+        persons={"node": np.arange(len(key)), "key": np.asarray(key, dtype=object),
                  "name": np.asarray(names, dtype=object)},
         address_texts={"node": np.arange(len(aid)), "aid": np.asarray(aid, dtype=object),
                        "text": np.asarray(texts, dtype=object)},

@@ -15,7 +15,7 @@ from typing import Any
 from riskgraph.ingest.validate import ValidRow
 from riskgraph.model import FIRM, FIRMS, PERSON, PERSONS, REGISTRATIONS, InterchangeFile, NodeLabel, RelationshipType
 from riskgraph.reference.addresses import normalise_address
-from riskgraph.reference.identifiers import is_external, mask_person_id, person_key
+from riskgraph.reference.identifiers import is_external, mask_person_id, person_key, person_ref
 
 # The label a party reference (InterchangeFile.refs, or a holder_type value) points at.
 _LABELS = {"firm": FIRM, "person": PERSON}
@@ -84,7 +84,9 @@ class RowPreparer:
     def _person(self, v: dict[str, Any]) -> dict[str, Any]:
         props = _props(v, ("name", "source"))
         props["id_masked"] = mask_person_id(v["person_id"])
-        return {"pid": self.person(v["person_id"]), "props": props}
+        pid = self.person(v["person_id"])
+        props["ref"] = person_ref(pid, self.salt)
+        return {"pid": pid, "props": props}
 
     def _event(self, v: dict[str, Any]) -> dict[str, Any]:
         props = _props(v, ("kind", "date", "severity", "amount", "result", "year", "authority", "detail"))

@@ -29,3 +29,18 @@ def record(settings: Settings, action: str, actor: str | None = None, **details:
 def verify(settings: Settings) -> tuple[int, list[Problem]]:
     """Entries read and the problems found (none: the trail is whole)."""
     return trail(settings).verify()
+
+
+def record_read(settings: Settings, actor: str, route: str, entities: list[str], results: int,
+                **details: Any) -> dict[str, Any]:
+    """Append a read of entity data: who, which route, which entities, how many results (and e.g. from where).
+
+    Not flushed to disk before the answer goes out (see :meth:`AuditTrail.append`): reads are many.
+    """
+    return trail(settings).append(actor, "read", durable=False, route=route, entities=entities, results=results,
+                                  **details)
+
+
+def latest(settings: Settings, n: int) -> list[dict[str, Any]]:
+    """The latest ``n`` entries, newest first (unchecked)."""
+    return trail(settings).last(n)

@@ -9,12 +9,16 @@ from neo4j import Driver
 
 from riskgraph.ingest.load import LoadSummary, load_directory
 from riskgraph.jobs import audit
-from riskgraph.settings import Settings
+from riskgraph.settings import Settings, require_secrets
 
 
 def load_recorded(directory: Path, driver: Driver, settings: Settings, actor: str | None = None,
                   **options: Any) -> LoadSummary:
-    """:func:`riskgraph.ingest.load.load_directory` with ``options``, recorded as ``ingest`` when it wrote."""
+    """:func:`riskgraph.ingest.load.load_directory` with ``options``, recorded as ``ingest`` when it wrote.
+
+    Refused (ConfigError) while a secret has its public default: persons would be keyed with a known salt.
+    """
+    require_secrets(settings)
     summary = load_directory(directory, driver, settings, **options)
     if not summary.skipped:
         audit.record(settings, "ingest", actor, source=str(directory), rows=summary.rows,

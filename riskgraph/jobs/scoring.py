@@ -32,7 +32,7 @@ from riskgraph.scoring.classify import class_mix
 from riskgraph.scoring.config import CLASS_ORDER, ExemptHubs, ModelConfig
 from riskgraph.scoring.engine import score_projection
 from riskgraph.scoring.projection import EVENT_KINDS, FIRM_STATUSES, Projection, mark_exempt
-from riskgraph.settings import Settings
+from riskgraph.settings import Settings, require_secrets
 from riskgraph.tables import RatingRows, ScoreRun
 
 Say = Callable[[str], None]
@@ -75,6 +75,7 @@ def score_month(driver: Driver, settings: Settings, month: Month | str, config: 
                 hubs: ExemptHubs | None = None, say: Say = _quiet, on_write: Callable[[int], None] | None = None,
                 before_write: Callable[[int], None] | None = None, actor: str | None = None) -> MonthRun:
     """Score ``month`` from the graph and store the results (replacing that month atomically)."""
+    require_secrets(settings)  # ratings signed with a public key could be forged
     month = Month.of(month)  # refuse a malformed month before touching anything
     timings: dict[str, float] = {}
     t0 = time.perf_counter()

@@ -110,11 +110,42 @@ def person_key(value: str, salt: str) -> str:
     return "p:" + digest[:32]
 
 
+PERSON_REF_PREFIX = "p-"
+
+
+def person_ref(pid: str, salt: str) -> str:
+    """The key a person is shown by (URLs, responses, reasons): opaque, and not the stored ``pid``.
+
+    Another HMAC with the deployment secret, over the stored key: a list of ``pid`` values (a
+    database export) does not lead to the person pages, and nobody holding an ID number can
+    compute the key a person is shown by without the secret.
+    """
+    digest = hmac.new(salt.encode(), b"person-ref\x00" + pid.encode(), hashlib.sha256).hexdigest()
+    return PERSON_REF_PREFIX + digest[:24]
+
+
 def mask_person_id(value: str) -> str:
     """Display form of a person id: region prefix and last two characters only."""
     if is_external(value):
         return value
     return value[:3] + "*" * 13 + value[-2:]
+
+
+# Shaped like a resident ID number — 17 digits and a digit or X — or one digit short or over (a mistyped one),
+# standing alone (not inside a longer run of letters and digits); ``\d`` takes full-width digits too. A
+# first-generation 15-digit number is not matched in free text (too many other numbers have 15 digits); it is
+# masked where it is known to be one (a person-id column, riskgraph.errors).
+_ID_NUMBER_LIKE = re.compile(r"(?<![\dA-Za-z])\d{16,18}[\dXxＸｘ](?![\dA-Za-z])")
+
+
+def mask_id_numbers(text: str) -> str:
+    """``text`` with every run shaped like a resident ID number masked as :func:`mask_person_id` does.
+
+    For texts that may carry input (error messages, logs, rejects files, HTTP bodies): whatever the
+    number is next to, only its region prefix and last two characters are left. An all-digit unified
+    social credit code is masked too — cheaper than letting a mistyped ID number through as a firm code.
+    """
+    return _ID_NUMBER_LIKE.sub(lambda m: mask_person_id(m.group()), text)
 
 
 def mask_name(name: str) -> str:

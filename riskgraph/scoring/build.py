@@ -141,7 +141,7 @@ def build_projection(t: MonthTables, month: Month, event_kinds: Sequence[str] | 
         ev_severity=np.clip(severity, 0, 3).astype(np.int8),
         ev_result=code_array(np.asarray(t.events["result"], dtype=object)[ev], INSPECTION_RESULTS,
                              "inspection result"),
-        conn_key=np.concatenate([persons.column("pid", object), addresses.column("aid", object)]),
+        conn_key=np.concatenate([persons.column("key", object), addresses.column("aid", object)]),
         conn_kind=np.concatenate([np.zeros(n_persons, np.int8), np.ones(len(addresses), np.int8)]),
         conn_label=np.concatenate([np.array([mask_name(str(x)) for x in person_names], dtype=object),
                                    addresses.column("text", object)]),

@@ -11,9 +11,11 @@ from neo4j import Driver
 from riskgraph.api.app import create_app
 from riskgraph.graph.schema import apply_schema
 from riskgraph.ingest.load import load_directory
+from riskgraph.reference.identifiers import person_key
 from riskgraph.settings import Settings
 from tests.conftest import FIXTURES
 from tests.e2e.service import running_service
+from tests.keys import CLEARED, auth, client_as
 
 FIRM = "91440305MA5DABCD1U"
 
@@ -22,7 +24,7 @@ FIRM = "91440305MA5DABCD1U"
 def client(clean_db: Driver, neo4j_settings: Settings) -> Iterator[TestClient]:
     apply_schema(clean_db, neo4j_settings)
     load_directory(FIXTURES / "minimal", clean_db, neo4j_settings)
-    with TestClient(create_app(neo4j_settings)) as c:
+    with client_as(create_app(neo4j_settings), neo4j_settings) as c:
         yield c
 
 
@@ -35,8 +37,33 @@ def test_firm_profile_masks_persons(client: TestClient) -> None:
     assert body["name"] == "深圳市南山示例科技有限公司"
     assert body["addresses"][0]["text"] == "科技园路1号3楼"
     rep = body["legal_reps"][0]
-    assert body["legal_reps"] == [{"pid": rep["pid"], "name": "张*", "id_masked": "440*************12"}]
+    # an investigator sees the person by an opaque key and a masked name, and nothing of the ID number
+    assert body["legal_reps"] == [{"key": rep["key"], "name": "张*"}]
+    stored = person_key("440305199201010012", "test-salt")
+    assert rep["key"] != stored and rep["key"].startswith("p-")
+    # the stored key (the salted hash of the ID number) is no way in
+    assert client.get(f"/api/v1/network/{stored}").status_code == 404
     assert "440305199201010012" not in client.get(f"/api/v1/firms/{FIRM}").text
+
+
+def test_masked_id_number_and_lookup_only_when_cleared(client: TestClient, neo4j_settings: Settings) -> None:
+    cleared = auth(neo4j_settings, CLEARED)
+    rep = client.get(f"/api/v1/firms/{FIRM}", headers=cleared).json()["legal_reps"][0]
+    assert rep["id_masked"] == "440*************12"
+    found = client.post("/api/v1/persons/lookup", json={"id_number": "440305199201010012"}, headers=cleared)
+    assert found.status_code == 200
+    assert found.json()["key"] == rep["key"] and found.json()["id_masked"] == "440*************12"
+    assert {f["fid"] for f in found.json()["firms"]} >= {FIRM}
+    # the key leads to the person's network, as it does from the profile
+    net = client.get(f"/api/v1/network/{rep['key']}").json()
+    assert FIRM in {n["id"] for n in net["nodes"]}
+    # an investigator without clearance may not look up by number
+    assert client.post("/api/v1/persons/lookup", json={"id_number": "440305199201010012"}).status_code == 403
+    # the lookup is audited with the number masked, never in full
+    trail = neo4j_settings.audit_path.read_text(encoding="utf-8")
+    assert '"id_number":"440*************12"' in trail and "440305199201010012" not in trail
+    unknown = client.post("/api/v1/persons/lookup", json={"id_number": "11010519491231002X"}, headers=cleared)
+    assert unknown.status_code == 404 and "11010519491231002X" not in unknown.text
 
 
 def test_unknown_and_malformed_codes(client: TestClient) -> None:
@@ -74,7 +101,8 @@ def test_served_over_real_http(clean_db: Driver, neo4j_settings: Settings) -> No
     apply_schema(clean_db, neo4j_settings)
     load_directory(FIXTURES / "minimal", clean_db, neo4j_settings)
     with running_service(neo4j_settings) as base:
-        assert httpx.get(f"{base}/api/v1/firms/{FIRM}").json()["fid"] == FIRM
+        assert httpx.get(f"{base}/api/v1/firms/{FIRM}").status_code == 401
+        assert httpx.get(f"{base}/api/v1/firms/{FIRM}", headers=auth(neo4j_settings)).json()["fid"] == FIRM
         assert httpx.get(f"{base}/openapi.json").json()["info"]["title"] == "riskgraph"
         page = httpx.get(f"{base}/")
         assert page.status_code == 200 and "riskgraph" in page.text

@@ -26,6 +26,7 @@ from riskgraph.errors import (
     ValidationFailed,
 )
 from riskgraph.settings import Settings
+from tests.keys import admitted, client_as
 from tests.related_risk import fid, load_and_score
 
 UNKNOWN_FIRM = "91440305MA5DABCD7E"  # well formed, in no data set
@@ -36,14 +37,16 @@ X = fid("乙关联")
 UNKNOWN = {"fid": UNKNOWN_FIRM, "key": "no-such-key", "month": "2025-01", "q": "无此企业"}
 MALFORMED = {"fid": BAD_CHECK_DIGIT, "key": "k" * 301, "month": "2026-13", "q": ""}
 # Request bodies by their declared model.
-UNKNOWN_BODY = {"BatchRequest": {"fids": [UNKNOWN_FIRM], "month": "2026-06"}}
-MALFORMED_BODY = {"BatchRequest": {"fids": [X, BAD_CHECK_DIGIT]}}
+UNKNOWN_BODY = {"BatchRequest": {"fids": [UNKNOWN_FIRM], "month": "2026-06"},
+                "PersonLookup": {"id_number": "11010519491231002X"}}  # valid, nobody's
+MALFORMED_BODY = {"BatchRequest": {"fids": [X, BAD_CHECK_DIGIT]}, "PersonLookup": {"id_number": "110105194912310021"}}
 
 
 @pytest.fixture(scope="module")
 def client(driver: Driver, neo4j_settings: Settings) -> Iterator[TestClient]:
     load_and_score(driver, neo4j_settings)
-    with TestClient(create_app(neo4j_settings)) as c:
+    with client_as(create_app(neo4j_settings), neo4j_settings) as c:
+        c.settings = neo4j_settings  # type: ignore[attr-defined]  # whose users hold the keys (see _call)
         yield c
 
 
@@ -112,7 +115,7 @@ def _call(client: TestClient, path: str, method: str, op: dict[str, Any], values
         model = op["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
         assert model in bodies, f"{method.upper()} {path}: add a sample {model} body to this test"
         body = bodies[model]
-    return client.request(method, url, params=query, json=body)
+    return client.request(method, url, params=query, json=body, headers=admitted(client.settings, method, path))
 
 
 # --- the handler --------------------------------------------------------------------------

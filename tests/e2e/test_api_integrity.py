@@ -16,10 +16,12 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from riskgraph.api.app import create_app
+from riskgraph.auth.roles import Role
 from riskgraph.graph import db
 from riskgraph.settings import Settings
 from tests.e2e.service import running_service
 from tests.e2e.test_web_page import rendered
+from tests.keys import api_key, client_as
 from tests.related_risk import fid, load_and_score
 
 D1, Z = fid("甲失信"), fid("戊后失信")
@@ -40,7 +42,7 @@ def tamper_june_class_of_d1(driver: Driver, settings: Settings) -> None:
 @pytest.fixture()
 def client(driver: Driver, neo4j_settings: Settings) -> Iterator[TestClient]:
     load_and_score(driver, neo4j_settings)
-    with TestClient(create_app(neo4j_settings.model_copy(update={"verify_interval_s": 0.0}))) as c:
+    with client_as(create_app(neo4j_settings.model_copy(update={"verify_interval_s": 0.0})), neo4j_settings) as c:
         yield c
 
 
@@ -86,6 +88,7 @@ def test_the_hotspots_page_flags_a_tampered_month(driver: Driver, neo4j_settings
     load_and_score(driver, neo4j_settings)
     tamper_june_class_of_d1(driver, neo4j_settings)
     with running_service(neo4j_settings) as base:
-        july = rendered(f"{base}/?view=hotspots&lang=en")  # July is shown first; its changes compare with June
+        # July is shown first; its changes compare with June
+        july = rendered(f"{base}/?view=hotspots&lang=en#key={api_key(neo4j_settings, Role.ANALYST)}")
         assert 'data-ready="hotspots"' in july and "2026-06 ⚠" in july
         assert "fail their integrity check" in july and D1 in july

@@ -22,10 +22,12 @@ from neo4j import Driver
 
 from riskgraph.api.app import create_app
 from riskgraph.api.limits import AdmissionGate
+from riskgraph.api.schemas import MONTH
 from riskgraph.graph.schema import apply_schema
 from riskgraph.ingest.load import load_directory
 from riskgraph.settings import Settings
 from tests.conftest import FIXTURES
+from tests.keys import client_as
 
 FIRM = "91440305MA5DABCD1U"  # in tests/fixtures/minimal
 UNKNOWN_FIRM = "91440305MA5DABCD7E"  # well formed, in no data set
@@ -45,7 +47,8 @@ def loaded(driver: Driver, neo4j_settings: Settings) -> Settings:
 
 @contextmanager
 def client_with(settings: Settings, **limits: Any) -> Iterator[TestClient]:
-    with TestClient(create_app(settings.model_copy(update=limits))) as c:
+    """An investigator's client (its API key on every request) of an app with ``limits``."""
+    with client_as(create_app(settings.model_copy(update=limits)), settings) as c:
         yield c
 
 
@@ -92,7 +95,36 @@ def test_a_client_past_its_rate_gets_429_with_retry_after(loaded: Settings) -> N
         refused = c.get(f"/api/v1/firms/{FIRM}")
         assert refused.status_code == 429
         assert 1 <= int(refused.headers["Retry-After"]) <= 1000
-        assert "from this client" in refused.json()["detail"]
+        assert "with API key" in refused.json()["detail"]  # the client's key is its bucket
+
+
+def _bearer(key_id: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer rg_{key_id}_{'s' * 43}"}  # the form of riskgraph.auth.keys; never checked here
+
+
+def test_a_key_is_one_bucket_from_any_address_and_two_keys_from_one_address_are_two(loaded: Settings) -> None:
+    """Buckets of 2 refilled once in 1,000 s, counted by key id when the request carries a key, else by address.
+
+    The page is public: these keys are never checked, so what answers 429 is the rate limit alone.
+    """
+    key_a, key_b = "0123456789abcdef", "fedcba9876543210"
+    app = create_app(loaded.model_copy(update={"api_rate_burst": 2, "api_rate_per_s": 0.001}))
+    with TestClient(app, client=("10.0.0.1", 40000)) as first:
+        second = TestClient(app, client=("10.0.0.2", 40000))  # another address, the same app (and buckets)
+        assert [first.get("/", headers=_bearer(key_a)).status_code for _ in range(2)] == [200, 200]
+        refused = first.get("/", headers=_bearer(key_a))
+        assert refused.status_code == 429 and f"with API key {key_a}" in refused.json()["detail"]
+        # the same key from another address: the same bucket, empty
+        assert second.get("/", headers=_bearer(key_a)).status_code == 429
+        # another key from the first address: a bucket of its own
+        assert [first.get("/", headers=_bearer(key_b)).status_code for _ in range(3)] == [200, 200, 429]
+        # without a key each address has its own bucket, apart from the keys used from it
+        assert [first.get("/").status_code for _ in range(3)] == [200, 200, 429]
+        # a header not of the key's form (upper-case hex) counts against the address
+        malformed = {"Authorization": f"Bearer rg_{key_a.upper()}_{'s' * 43}"}
+        assert [second.get("/", headers=malformed).status_code, second.get("/").status_code] == [200, 200]
+        refused = second.get("/", headers=malformed)
+        assert refused.status_code == 429 and "from this client" in refused.json()["detail"]
 
 
 # --- 503 ----------------------------------------------------------------------------------
@@ -195,7 +227,8 @@ def test_the_page_needs_nothing_the_policy_refuses(client: TestClient) -> None:
     page = client.get("/").text
     assert re.findall(r"<script(?![^>]*\bsrc=)", page) == []
     assert re.search(r"\son[a-z]+\s*=", page) is None and "<style" not in page and "style=" not in page
-    loaded = re.findall(r'\b(?:src|href)="([^"]+)"', page)
+    # what the browser fetches to show the page (scripts, style sheets, images), not the links a reader may follow
+    loaded = re.findall(r'<(?!a\s)[a-z]+\s[^>]*\b(?:src|href)="([^"]+)"', page)
     assert loaded and all(url.startswith("/web/") for url in loaded), loaded
 
 
@@ -272,7 +305,7 @@ def test_codes_and_months_declare_their_formats(openapi: dict[str, Any]) -> None
                 assert pattern.startswith("^") and pattern.endswith("$"), f"{method.upper()} {path} {param['name']}"
     patterns = dict(seen)
     assert set(patterns) == {"fid", "month", "from"}
-    assert patterns["month"] == patterns["from"] == r"^\d{4}-(0[1-9]|1[0-2])$"
+    assert patterns["month"] == patterns["from"] == MONTH.pattern
     assert "[0-9]{8}" in patterns["fid"]
 
 

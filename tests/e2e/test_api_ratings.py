@@ -15,6 +15,7 @@ from neo4j import Driver
 from riskgraph.api.app import create_app
 from riskgraph.graph import db
 from riskgraph.settings import Settings
+from tests.keys import client_as
 from tests.related_risk import fid, load_and_score
 
 D1, X, Z = fid("甲失信"), fid("乙关联"), fid("戊后失信")
@@ -24,7 +25,7 @@ UNRATED_BUT_VALID = "91440305MA5DABCD1U"
 @pytest.fixture(scope="module")
 def client(driver: Driver, neo4j_settings: Settings) -> Iterator[TestClient]:
     load_and_score(driver, neo4j_settings)
-    with TestClient(create_app(neo4j_settings)) as c:
+    with client_as(create_app(neo4j_settings), neo4j_settings) as c:
         yield c
 
 

@@ -21,6 +21,7 @@ from riskgraph.graph.schema import apply_schema
 from riskgraph.ingest.load import load_directory
 from riskgraph.settings import Settings
 from tests.conftest import FIXTURES
+from tests.keys import client_as
 
 FOOD_FIRM = "91440305MA5DABCD32"  # 深圳市…食品… in tests/fixtures/minimal
 MAX_QUERY = 100  # the route's declared max_length of q
@@ -37,7 +38,7 @@ def client(driver: Driver, neo4j_settings: Settings) -> Iterator[TestClient]:
         sess.run(db.cypher("admin/delete_all")).consume()
     apply_schema(driver, neo4j_settings)
     load_directory(FIXTURES / "minimal", driver, neo4j_settings)
-    with TestClient(create_app(neo4j_settings)) as c:
+    with client_as(create_app(neo4j_settings), neo4j_settings) as c:
         yield c
 
 

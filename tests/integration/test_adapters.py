@@ -266,7 +266,10 @@ def test_cli_ingest_format_prints_the_report_and_loads(graph: Driver, neo4j_sett
     for name, value in {"NEO4J_URI": neo4j_settings.neo4j_uri,
                         "NEO4J_PASSWORD": neo4j_settings.neo4j_password.get_secret_value(),
                         "NEO4J_DATABASE": neo4j_settings.neo4j_database,
-                        "PERSON_SALT": neo4j_settings.person_salt.get_secret_value()}.items():
+                        "PERSON_SALT": neo4j_settings.person_salt.get_secret_value(),
+                        "RATING_KEY": neo4j_settings.rating_key.get_secret_value(),
+                        "AUDIT_KEY": neo4j_settings.audit_key.get_secret_value(),
+                        "AUDIT_PATH": str(neo4j_settings.audit_path)}.items():
         monkeypatch.setenv(f"RISKGRAPH_{name}", value)
     get_settings.cache_clear()
     try:

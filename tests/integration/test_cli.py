@@ -20,7 +20,10 @@ def _run(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
            "RISKGRAPH_NEO4J_BOLT_PORT": str(settings.neo4j_bolt_port),
            "RISKGRAPH_NEO4J_INSTANCE_DIR": str(settings.neo4j_instance_dir),
            "RISKGRAPH_NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
-           "RISKGRAPH_PERSON_SALT": settings.person_salt.get_secret_value()}
+           "RISKGRAPH_PERSON_SALT": settings.person_salt.get_secret_value(),
+           "RISKGRAPH_RATING_KEY": settings.rating_key.get_secret_value(),
+           "RISKGRAPH_AUDIT_KEY": settings.audit_key.get_secret_value(),
+           "RISKGRAPH_AUDIT_PATH": str(settings.audit_path)}
     return subprocess.run([sys.executable, "-m", "riskgraph", *args], env=env, capture_output=True, text=True,
                           timeout=300, check=False)
 

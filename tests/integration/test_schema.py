@@ -66,3 +66,19 @@ def test_chinese_names_are_found_by_full_text(clean_db: Driver, neo4j_settings: 
         hits = sess.run("CALL db.index.fulltext.queryNodes('firm_name_fulltext', '南山') YIELD node "
                         "RETURN node.fid AS fid").value()
     assert hits == ["x:1"]
+
+
+def test_persons_stored_before_they_had_a_shown_key_get_one(clean_db: Driver, neo4j_settings: Settings) -> None:
+    """A database loaded by an earlier version: apply_schema gives every person its ``ref``, once."""
+    from riskgraph.reference.identifiers import person_ref
+
+    with db.session(clean_db, neo4j_settings) as sess:
+        sess.run("UNWIND range(1, 25) AS i CREATE (:Person {pid: 'p:old' + i})").consume()
+        sess.run("CREATE (:Person {pid: 'p:new', ref: 'p-kept'})").consume()
+    apply_schema(clean_db, neo4j_settings)
+    apply_schema(clean_db, neo4j_settings)  # nothing left to do the second time
+    with db.session(clean_db, neo4j_settings) as sess:
+        refs = {r["pid"]: r["ref"] for r in sess.run("MATCH (p:Person) RETURN p.pid AS pid, p.ref AS ref")}
+    salt = neo4j_settings.person_salt.get_secret_value()
+    assert refs.pop("p:new") == "p-kept"
+    assert refs == {f"p:old{i}": person_ref(f"p:old{i}", salt) for i in range(1, 26)}

@@ -76,7 +76,7 @@ def test_statements_refuse_what_the_declaration_does_not_allow() -> None:
 
 def test_schema_keeps_the_names_and_definitions_databases_already_have() -> None:
     statements = schema_statements()
-    assert len(statements) == len(set(statements)) == 18
+    assert len(statements) == len(set(statements)) == 19
     assert all(" IF NOT EXISTS " in s for s in statements)
     for expected in (
         "CREATE CONSTRAINT firm_fid IF NOT EXISTS FOR (n:Firm) REQUIRE n.fid IS UNIQUE",
@@ -84,6 +84,7 @@ def test_schema_keeps_the_names_and_definitions_databases_already_have() -> None
         "CREATE CONSTRAINT ingest_run_id IF NOT EXISTS FOR (n:IngestRun) REQUIRE n.run_id IS UNIQUE",
         "CREATE INDEX firm_uscc IF NOT EXISTS FOR (n:Firm) ON (n.uscc)",
         "CREATE INDEX event_date IF NOT EXISTS FOR (n:Event) ON (n.date)",
+        "CREATE INDEX person_ref IF NOT EXISTS FOR (n:Person) ON (n.ref)",  # the key a person is shown by
         "CREATE INDEX registered_at_rid IF NOT EXISTS FOR ()-[r:REGISTERED_AT]-() ON (r.rid)",
         "CREATE INDEX branch_of_rid IF NOT EXISTS FOR ()-[r:BRANCH_OF]-() ON (r.rid)",
         "CREATE FULLTEXT INDEX firm_name_fulltext IF NOT EXISTS FOR (n:Firm) ON EACH [n.name]\n"

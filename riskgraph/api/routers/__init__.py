@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from riskgraph.api.routers import firms, months, network, ratings, service
+from riskgraph.api.routers import admin, firms, months, network, persons, ratings, service
 
-ROUTERS: tuple[APIRouter, ...] = (service.router, firms.router, network.router, ratings.router, months.router)
+ROUTERS: tuple[APIRouter, ...] = (service.router, firms.router, network.router, persons.router, ratings.router,
+                                  months.router, admin.router)

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from riskgraph.api import lookups
-from riskgraph.api.deps import ComparisonMonth, Lang, Language, Month, Neo4j, Ratings, ServiceSettings
+from riskgraph.api.deps import AuditRead, ComparisonMonth, Lang, Language, Month, Neo4j, Ratings, ServiceSettings
 from riskgraph.api.http_errors import error_responses
 from riskgraph.api.schemas import ClassChange, ClassCount, ScoredMonth
 from riskgraph.errors import Conflict, InvalidInput, NotFound
@@ -32,13 +32,14 @@ def months(driver: Neo4j, settings: ServiceSettings) -> list[dict[str, Any]]:
 
 @router.get("/months/{month}/changes", response_model=list[ClassChange],
             responses=error_responses(NotFound, Conflict, InvalidInput))
-def changes(month: Month, since: ComparisonMonth, driver: Neo4j, settings: ServiceSettings,
+def changes(month: Month, since: ComparisonMonth, driver: Neo4j, settings: ServiceSettings, log: AuditRead,
             direction: Annotated[lookups.Direction | None, Query()] = None,
             limit: Annotated[int, Query(ge=1, le=10_000)] = 100) -> list[dict[str, Any]]:
     """Firms whose class moved between two scored months (``from``: default the scored month before), largest
     moves first; 409 when either month's ratings fail their integrity check."""
-    found = class_changes(driver, settings, since, month, direction, limit)
-    return [asdict(change) for change in found]
+    found = [asdict(change) for change in class_changes(driver, settings, since, month, direction, limit)]
+    log([c["fid"] for c in found], len(found), month=month)
+    return found
 
 
 @router.get("/months/{month}/classes", response_model=list[ClassCount],

@@ -1,7 +1,24 @@
 // The riskgraph page: investigators look up a firm (class, reasons, history, records) and expand
 // its network; analysts see where C and D firms concentrate. Everything comes from /api/v1;
-// the page holds no data of its own. State lives in the URL (?fid=…&lang=…&view=hotspots).
+// the page holds no data of its own. State lives in the URL (?fid=…&lang=…&view=hotspots); the
+// caller's API key lives in sessionStorage only, and the page shows only the parts the key's role
+// may use (GET /api/v1/me lists its routes).
 "use strict";
+
+// A key handed over in the fragment (#key=rg_…, for scripted opening) moves to sessionStorage and
+// leaves the address bar before anything else runs. Never a query parameter: that reaches server logs.
+const KEY_STORE = "riskgraph.key";
+moveKeyFromFragment();
+
+function moveKeyFromFragment() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  if (!fragment.has("key")) return;
+  const key = fragment.get("key").trim();
+  if (key) sessionStorage.setItem(KEY_STORE, key);
+  fragment.delete("key");
+  const rest = fragment.toString();
+  history.replaceState(history.state, "", location.pathname + location.search + (rest ? `#${rest}` : ""));
+}
 
 const TEXT = {
   zh: {
@@ -13,7 +30,9 @@ const TEXT = {
     monthTampered: "警告：本月评分未通过完整性校验（可能被篡改），不予统计：",
     score: "得分", model: "模型版本", monthOf: "月份", firm: "企业", person: "自然人", address: "住所",
     noHits: "无匹配主体", key: "代码", label: "名称", firms: "主体数", share: "C+D 占比", before: "上月",
-    after: "本月", date: "日期", kind: "类型", detail: "内容", classes: { A: "A 低风险", B: "B 一般风险",
+    after: "本月", date: "日期", kind: "类型", detail: "内容", legalRep: "法定代表人", signIn: "登录",
+    apiKey: "API 密钥", signInHint: "密钥只保存在本标签页的会话中，关闭标签页即失效。", signOut: "退出",
+    noView: "本页面没有适用于该角色的内容，请直接使用 API，接口说明见", classes: { A: "A 低风险", B: "B 一般风险",
       C: "C 较高风险", D: "D 高风险" },
   },
   en: {
@@ -26,23 +45,76 @@ const TEXT = {
     monthTampered: "Warning: this month's ratings fail their integrity check (possible tampering) and are not counted: ",
     score: "score", model: "model", monthOf: "month", firm: "firm", person: "person", address: "address",
     noHits: "no matching firm", key: "code", label: "name", firms: "firms", share: "C+D share", before: "before",
-    after: "after", date: "date", kind: "kind", detail: "detail", classes: { A: "A low", B: "B normal",
-      C: "C elevated", D: "D high" },
+    after: "after", date: "date", kind: "kind", detail: "detail", legalRep: "Legal representative", signIn: "Sign in",
+    apiKey: "API key", signInHint: "The key is kept for this tab's session only and is forgotten when the tab closes.",
+    signOut: "Sign out", noView: "This page has nothing for this role; use the API instead, described at",
+    classes: { A: "A low", B: "B normal", C: "C elevated", D: "D high" },
   },
 };
 const COLOURS = { A: "#2e7d32", B: "#1565c0", C: "#ef6c00", D: "#c62828" };
+// The routes the page uses, as GET /api/v1/me lists them (templates of riskgraph/auth/access.yaml).
+// A part of the page marked data-needs="<route>|<route>…" shows only when the caller may use one of them.
+const ROUTES = {
+  search: "GET /api/v1/search", profile: "GET /api/v1/firms/{fid}", rating: "GET /api/v1/firms/{fid}/rating",
+  history: "GET /api/v1/firms/{fid}/ratings", events: "GET /api/v1/firms/{fid}/events",
+  network: "GET /api/v1/network/{key}", batch: "POST /api/v1/ratings", months: "GET /api/v1/months",
+  classes: "GET /api/v1/months/{month}/classes", changes: "GET /api/v1/months/{month}/changes",
+};
 const params = new URLSearchParams(location.search);
-const state = { lang: params.get("lang") || (navigator.language.startsWith("en") ? "en" : "zh"), graph: null };
+const state = { lang: params.get("lang") || (navigator.language.startsWith("en") ? "en" : "zh"), graph: null,
+  me: null, session: 0 };
 const $ = (id) => document.getElementById(id);
 const t = (key) => TEXT[state.lang][key];
+const can = (route) => Boolean(state.me && state.me.routes.includes(route));
+
+// A call the API refused (403 and the like): its detail is shown in place.
+class ApiError extends Error {
+  constructor(status, detail) { super(detail); this.status = status; this.detail = detail; }
+}
+// The caller has no (valid) key any more: the login form is showing; whatever was under way stops.
+class SignedOut extends Error {}
 
 async function api(path, options = {}) {
+  const key = sessionStorage.getItem(KEY_STORE);
+  if (!key) { showLogin(); throw new SignedOut(); }
+  const session = state.session;
   const sep = path.includes("?") ? "&" : "?";
   const response = await fetch(`/api/v1${path}${sep}lang=${state.lang}`, {
-    headers: { "Content-Type": "application/json" }, ...options });
+    ...options, headers: { "Content-Type": "application/json", Authorization: `Bearer ${key}` } });
+  if (session !== state.session) throw new SignedOut();  // signed out (or in again) meanwhile: drop the answer
+  if (response.status === 401) {
+    sessionStorage.removeItem(KEY_STORE);
+    showLogin(await detailOf(response));
+    throw new SignedOut();
+  }
   if (response.status === 404) return null;
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  if (!response.ok) throw new ApiError(response.status, (await detailOf(response)) || `${path}: HTTP ${response.status}`);
   return response.json();
+}
+
+// A part of the page asks for its data only when the caller may use its route (else null, as for 404).
+function part(route, path, options) {
+  return can(route) ? api(path, options) : Promise.resolve(null);
+}
+
+async function detailOf(response) {
+  try {
+    const body = await response.json();
+    return typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
+  } catch { return ""; }
+}
+
+// Runs one of the page's actions: after a 401 the login form is showing already; a refusal (403) or any
+// other failure is shown in the notice above the view instead of leaving the view half drawn.
+async function run(action) {
+  try {
+    await action();
+  } catch (error) {
+    if (error instanceof SignedOut) return;
+    $("notice").textContent = error.detail || error.message;
+    $("notice").hidden = false;
+    document.body.dataset.ready = error.status === 403 ? "forbidden" : "failed";
+  }
 }
 
 function el(tag, attrs = {}, ...children) {
@@ -61,6 +133,11 @@ function fillTable(table, headers, rows) {
     c instanceof Node ? el("td", {}, c) : el("td", { class: typeof c === "number" ? "num" : "" }, c)))));
 }
 
+function clearTable(table) {
+  table.tHead.replaceChildren();
+  table.tBodies[0].replaceChildren();
+}
+
 function applyLanguage() {
   document.documentElement.lang = state.lang;
   document.querySelectorAll("[data-t]").forEach((node) => { node.textContent = t(node.dataset.t); });
@@ -72,24 +149,121 @@ function applyLanguage() {
   el("span", {}, el("i", { style: "background:#8d6e63;border-radius:0" }), t("address")));
 }
 
+// ---------------------------------------------------------------- login
+
+// Shown when no key is held or the API answered 401 (with its reason); nothing of the data stays on the page.
+function showLogin(reason = "") {
+  state.session += 1;
+  state.me = null;
+  clearData();
+  applyRole();
+  for (const id of ["view-firm", "view-hotspots", "no-view", "user", "notice"]) $(id).hidden = true;
+  $("login").hidden = false;
+  $("login-reason").textContent = reason;
+  $("login-reason").hidden = !reason;
+  delete document.body.dataset.role;
+  document.body.dataset.ready = "login";
+  $("key").focus();
+}
+
+// Asks who the key belongs to; a key the API refuses (401) is dropped and the login shows its reason.
+async function signIn() {
+  const me = await api("/me").catch((error) => {
+    if (!(error instanceof SignedOut)) showLogin(error.detail || error.message);
+    return null;
+  });
+  if (!me) return;
+  state.me = me;
+  $("login").hidden = true;
+  $("key").value = "";
+  showUser();
+  applyRole();
+  document.body.dataset.role = me.role;
+  const view = firstView();
+  if (!view) {
+    $("no-view").hidden = false;
+    document.body.dataset.ready = "no-view";
+    return;
+  }
+  switchView(view);
+  const fid = new URLSearchParams(location.search).get("fid");
+  if (view === "firm" && fid) await openFirm(fid);
+}
+
+function signOut() {
+  sessionStorage.removeItem(KEY_STORE);
+  showLogin();
+}
+
+function showUser() {
+  $("user-name").textContent = state.me.name;
+  $("user-role").textContent = state.me.role_label;
+  $("user").hidden = false;
+}
+
+// Every part marked data-needs shows only when the caller may use one of its routes (none after logout).
+function applyRole() {
+  document.querySelectorAll("[data-needs]").forEach((node) => {
+    node.hidden = !node.dataset.needs.split("|").some((route) => can(route.trim()));
+  });
+}
+
+// The view asked for (?view=hotspots, else Investigate) if the role has it, else the other; null for none.
+function firstView() {
+  const wanted = new URLSearchParams(location.search).get("view") === "hotspots" ? "hotspots" : "firm";
+  return [wanted, "firm", "hotspots"].find((view) => !$(`tab-${view}`).hidden) || null;
+}
+
+function clearData() {
+  if (state.graph) state.graph.destroy();
+  state.graph = null;
+  $("graph").replaceChildren();
+  $("graph").dataset.nodes = "0";
+  $("firm").hidden = true;
+  $("badge").className = "badge";
+  for (const id of ["hits", "firm-name", "firm-meta", "firm-reps", "badge", "rating-meta", "reasons", "history",
+    "mix", "month", "user-name", "user-role", "notice"]) $(id).replaceChildren();
+  for (const id of ["events", "heat", "changes"]) clearTable($(id));
+  $("integrity")?.remove();
+  $("q").value = "";
+}
+
 // ---------------------------------------------------------------- investigate
 
 async function search(query) {
   const hits = await api(`/search?q=${encodeURIComponent(query)}`);
-  $("hits").replaceChildren(...(hits.length ? hits.map((h) =>
-    el("li", { onclick: () => openFirm(h.fid) }, `${h.name} · ${h.fid}`)) : [el("li", {}, t("noHits"))]));
+  $("hits").replaceChildren(...(hits?.length ? hits.map((h) =>
+    el("li", { onclick: () => run(() => openFirm(h.fid)) }, `${h.name} · ${h.fid}`)) : [el("li", {}, t("noHits"))]));
 }
 
 async function openFirm(fid) {
   history.replaceState(null, "", `?fid=${fid}&lang=${state.lang}`);
   $("hits").replaceChildren();
   const [profile, rating, past, events] = await Promise.all([
-    api(`/firms/${fid}`), api(`/firms/${fid}/rating`), api(`/firms/${fid}/ratings`), api(`/firms/${fid}/events?limit=50`)]);
-  if (!profile) { $("hits").replaceChildren(el("li", {}, t("noHits"))); return; }
+    part(ROUTES.profile, `/firms/${fid}`), part(ROUTES.rating, `/firms/${fid}/rating`),
+    part(ROUTES.history, `/firms/${fid}/ratings`), part(ROUTES.events, `/firms/${fid}/events?limit=50`)]);
+  if (!(can(ROUTES.profile) ? profile : rating)) { $("hits").replaceChildren(el("li", {}, t("noHits"))); return; }
   $("firm").hidden = false;
-  $("firm-name").textContent = profile.name;
-  $("firm-meta").textContent = [profile.fid, profile.region, profile.industry, profile.status, profile.established,
-    profile.addresses?.[0]?.text].filter(Boolean).join(" · ");
+  $("firm-name").textContent = profile?.name ?? rating?.name ?? fid;
+  $("firm-meta").textContent = (profile ? [profile.fid, profile.region, profile.industry, profile.status,
+    profile.established, profile.addresses?.[0]?.text] : [fid]).filter(Boolean).join(" · ");
+  showLegalReps(profile?.legal_reps || []);
+  showRating(rating);
+  $("history").replaceChildren(...(past || []).map((h) =>
+    el("span", { style: `background:${COLOURS[h.class]}`, title: h.score.toFixed(1) }, `${h.month} ${h.class}`)));
+  fillTable($("events"), [t("date"), t("kind"), t("detail")],
+    (events || []).map((e) => [e.date, e.kind, [e.detail, e.result, e.amount].filter(Boolean).join(" ")]));
+  if (can(ROUTES.network)) await drawNetwork(fid);
+  document.body.dataset.ready = "firm";
+}
+
+// Persons come by the key they are shown by and a masked name; the masked ID number only for cleared callers.
+function showLegalReps(reps) {
+  $("firm-reps").replaceChildren(...(reps.length ? [`${t("legalRep")}: `, reps.map((p) =>
+    (p.id_masked ? `${p.name} (${p.id_masked})` : p.name)).join("、")] : []));
+}
+
+function showRating(rating) {
   const badge = $("badge");
   badge.className = `badge ${rating ? rating.class : ""}`;
   badge.textContent = rating ? rating.class : "–";
@@ -98,12 +272,6 @@ async function openFirm(fid) {
     : t("noRating"));
   if (rating && !rating.intact) $("rating-meta").append(el("div", { class: "warn" }, t("notIntact")));
   $("reasons").replaceChildren(...(rating ? rating.reasons.map((r) => el("li", {}, r.text)) : []));
-  $("history").replaceChildren(...(past || []).map((h) =>
-    el("span", { style: `background:${COLOURS[h.class]}`, title: h.score.toFixed(1) }, `${h.month} ${h.class}`)));
-  fillTable($("events"), [t("date"), t("kind"), t("detail")],
-    (events || []).map((e) => [e.date, e.kind, [e.detail, e.result, e.amount].filter(Boolean).join(" ")]));
-  await drawNetwork(fid);
-  document.body.dataset.ready = "firm";
 }
 
 function nodeStyle() {
@@ -128,8 +296,8 @@ async function addNeighbourhood(key) {
   const firms = fresh.filter((n) => n.type === "firm").map((n) => n.id);
   const classes = {};
   if (firms.length) {
-    const batch = await api("/ratings", { method: "POST", body: JSON.stringify({ fids: firms }) });
-    for (const r of batch.ratings) classes[r.fid] = r.class;
+    const batch = await part(ROUTES.batch, "/ratings", { method: "POST", body: JSON.stringify({ fids: firms }) });
+    for (const r of batch?.ratings || []) classes[r.fid] = r.class;
   }
   cy.add(fresh.map((n) => ({ group: "nodes", data: { id: n.id, type: n.type, label: n.label || n.id,
     colour: n.type === "firm" ? (COLOURS[classes[n.id]] || "#9e9e9e") : n.type === "person" ? "#7e57c2" : "#8d6e63" } })));
@@ -148,16 +316,16 @@ async function drawNetwork(fid) {
   state.graph.getElementById(fid).data("focus", true);
   state.graph.on("tap", "node", (event) => {
     const node = event.target;
-    if (node.data("type") === "firm" && event.originalEvent?.detail === 2) openFirm(node.id());
-    else addNeighbourhood(node.id());
+    if (node.data("type") === "firm" && event.originalEvent?.detail === 2) run(() => openFirm(node.id()));
+    else run(() => addNeighbourhood(node.id()));
   });
 }
 
 // ---------------------------------------------------------------- hotspots
 
 async function showHotspots() {
-  const months = await api("/months");
-  if (!months.length) return;
+  const months = await part(ROUTES.months, "/months");
+  if (!months?.length) return;
   const select = $("month");
   if (!select.options.length) select.replaceChildren(...months.map((m) => el("option", { value: m.month }, m.month)));
   for (const option of select.options) {
@@ -169,7 +337,7 @@ async function showHotspots() {
   if (!showIntegrity(current)) return;
   $("mix").replaceChildren(...["A", "B", "C", "D"].map((c) => el("div", { style: `border-top:4px solid ${COLOURS[c]}` },
     t("classes")[c], el("br"), el("b", {}, (current.class_counts[c] || 0).toLocaleString()))));
-  const rows = await api(`/months/${month}/classes?by=${$("by").value}`);
+  const rows = (await api(`/months/${month}/classes?by=${$("by").value}`)) || [];
   rows.sort((a, b) => b.high_risk_share - a.high_risk_share);
   const max = Math.max(...rows.map((r) => r.high_risk_share), 0.01);
   fillTable($("heat"), [t("key"), t("label"), t("firms"), "A", "B", "C", "D", t("share")], rows.map((r) => {
@@ -178,17 +346,28 @@ async function showHotspots() {
     `${(r.high_risk_share * 100).toFixed(1)}%`);
     return [r.key, r.label || "", r.firms, r.A, r.B, r.C, r.D, cell];
   }));
-  // the month compared with may itself fail its check: the API refuses (409) and the flag says why
-  const changesResponse = await fetch(`/api/v1/months/${month}/changes?direction=down&limit=50&lang=${state.lang}`);
-  const changes = changesResponse.ok ? await changesResponse.json() : [];
-  if (changesResponse.status === 409) {
-    $("integrity").hidden = false;
-    $("integrity").replaceChildren(t("monthTampered") + (await changesResponse.json()).detail);
-  }
+  const changes = await downgrades(month);
   fillTable($("changes"), [t("firm"), t("before"), t("after"), t("score")], changes.map((c) => [
-    el("a", { onclick: () => { switchView("firm"); openFirm(c.fid); } }, `${c.name} · ${c.fid}`),
-    c.before, c.after, c.score_after.toFixed(1)]));
+    firmLink(c.fid, `${c.name} · ${c.fid}`), c.before, c.after, c.score_after.toFixed(1)]));
   document.body.dataset.ready = "hotspots";
+}
+
+// The month compared with may itself fail its check: the API refuses (409) and the flag says why.
+async function downgrades(month) {
+  try {
+    return (await part(ROUTES.changes, `/months/${month}/changes?direction=down&limit=50`)) || [];
+  } catch (error) {
+    if (error.status !== 409) throw error;
+    $("integrity").hidden = false;
+    $("integrity").replaceChildren(t("monthTampered") + error.detail);
+    return [];
+  }
+}
+
+// A firm opens in Investigate when the role has that view; otherwise it is only named.
+function firmLink(fid, text) {
+  if ($("tab-firm").hidden) return el("span", {}, text);
+  return el("a", { onclick: () => { switchView("firm"); run(() => openFirm(fid)); } }, text);
 }
 
 // A month whose ratings fail their check is flagged and nothing of it is counted (the API refuses its counts).
@@ -203,33 +382,49 @@ function showIntegrity(month) {
   flag.replaceChildren(verified ? "" : t("monthTampered") + (month.integrity || ""));
   if (!verified) {
     $("mix").replaceChildren();
-    for (const id of ["heat", "changes"]) { $(id).tHead.replaceChildren(); $(id).tBodies[0].replaceChildren(); }
+    for (const id of ["heat", "changes"]) clearTable($(id));
     document.body.dataset.ready = "hotspots";
   }
   return verified;
 }
 
+// Only views the role has (their tab shows) are switched to.
 function switchView(view) {
+  if ($(`tab-${view}`).hidden) return;
+  $("notice").hidden = true;
   $("view-firm").hidden = view !== "firm";
   $("view-hotspots").hidden = view !== "hotspots";
   $("tab-firm").classList.toggle("active", view === "firm");
   $("tab-hotspots").classList.toggle("active", view === "hotspots");
-  if (view === "hotspots") showHotspots();
+  if (view === "hotspots") run(showHotspots);
 }
 
 // ---------------------------------------------------------------- start
 
-$("search-form").addEventListener("submit", (e) => { e.preventDefault(); search($("q").value.trim()); });
+$("login-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const key = $("key").value.trim();
+  $("key").value = "";
+  if (!key) return;
+  sessionStorage.setItem(KEY_STORE, key);
+  run(signIn);
+});
+$("logout").addEventListener("click", signOut);
+$("search-form").addEventListener("submit", (e) => { e.preventDefault(); run(() => search($("q").value.trim())); });
 $("tab-firm").addEventListener("click", () => switchView("firm"));
 $("tab-hotspots").addEventListener("click", () => switchView("hotspots"));
-$("month").addEventListener("change", showHotspots);
-$("by").addEventListener("change", showHotspots);
+$("month").addEventListener("change", () => run(showHotspots));
+$("by").addEventListener("change", () => run(showHotspots));
 $("lang").addEventListener("change", () => {
   state.lang = $("lang").value;
   applyLanguage();
+  if (!state.me) return;
   const fid = new URLSearchParams(location.search).get("fid");
-  if (!$("view-hotspots").hidden) showHotspots(); else if (fid) openFirm(fid);
+  run(async () => {
+    state.me = await api("/me");  // the role's label in the new language
+    showUser();
+    if (!$("view-hotspots").hidden) await showHotspots(); else if (!$("view-firm").hidden && fid) await openFirm(fid);
+  });
 });
 applyLanguage();
-if (params.get("view") === "hotspots") switchView("hotspots");
-else if (params.get("fid")) openFirm(params.get("fid"));
+if (sessionStorage.getItem(KEY_STORE)) run(signIn); else showLogin();

@@ -5,4 +5,4 @@ OPTIONAL MATCH (f)-[ra:REGISTERED_AT]->(a:Address) WHERE ra.until IS NULL
 OPTIONAL MATCH (p:Person)-[rl:LEGAL_REP_OF]->(f) WHERE rl.until IS NULL
 RETURN f {.*} AS firm,
        collect(DISTINCT a {.aid, .text, .region}) AS addresses,
-       collect(DISTINCT p {.pid, .name, .id_masked}) AS legal_reps
+       collect(DISTINCT p {.ref, .name, .id_masked}) AS legal_reps

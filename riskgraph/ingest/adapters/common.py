@@ -26,6 +26,7 @@ from riskgraph.errors import RiskgraphError
 from riskgraph.ingest.validate import EARLIEST_DATE
 from riskgraph.model import FILES_BY_KIND, INTERCHANGE_FILES, FirmStatus, InterchangeFile, OfficerRole
 from riskgraph.reference.addresses import normalise_address
+from riskgraph.reference.identifiers import mask_id_numbers
 
 EXAMPLES_KEPT = 5  # examples kept per finding in the conversion report
 DETAIL_MAX_CHARS = 500  # free text copied into an event's ``detail``
@@ -47,6 +48,7 @@ class Finding:
     examples: list[str] = field(default_factory=list)
 
     def add(self, example: str) -> None:
+        example = mask_id_numbers(example)  # the report is printed and written beside the files
         self.count += 1
         if len(self.examples) < EXAMPLES_KEPT and example not in self.examples:
             self.examples.append(example)
