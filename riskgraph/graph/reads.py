@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from typing import Any
 
-from neo4j import Driver
+from neo4j import Driver, ManagedTransaction
 from neo4j.graph import Node, Relationship
 from neo4j.time import Date
 
@@ -83,47 +84,65 @@ class GraphReader:
                                fids=sorted({text, text.upper()}), limit=limit)
 
     def network(self, key: str, depth: int, max_nodes: int) -> dict[str, Any] | None:
-        """Nodes and edges around an entity, at most ``max_nodes`` nodes (nearest first)."""
+        """Nodes and edges around an entity, at most ``max_nodes`` nodes besides it, found ring by ring.
+
+        Breadth first, so that nearer entities always win over farther ones when the cap is reached,
+        and one query per ring, each bounded (``max_nodes`` relationships per node, four times that in
+        all): a hub — a registered agent's address with thousands of firms — costs a bounded read, not
+        the enumeration of every path through it. All rings are read in one transaction.
+        """
+        per_node, per_ring = max_nodes + 1, (max_nodes + 1) * 4  # one more than can be shown: a cut is seen
+
+        def rings(tx: ManagedTransaction) -> tuple[dict[str, Node], dict[str, Relationship], bool] | None:
+            found = tx.run(db.cypher("read/entity_start"), key=key).single()
+            if found is None:
+                return None
+            nodes: dict[str, Node] = {found["start"].element_id: found["start"]}
+            rels: dict[str, Relationship] = {}
+            frontier, truncated = [found["start"].element_id], False
+            for _ in range(depth):
+                if not frontier:
+                    break
+                rows = tx.run(db.cypher("read/entity_neighbours"), frontier=frontier, per_node=per_node,
+                              limit=per_ring).values("source", "rel", "other")
+                per_source = Counter(source for source, _, _ in rows)
+                truncated |= len(rows) >= per_ring or max(per_source.values(), default=0) >= per_node
+                frontier = []
+                for _, rel, other in rows:
+                    if other.element_id not in nodes:
+                        if len(nodes) > max_nodes:
+                            truncated = True
+                            continue
+                        nodes[other.element_id] = other
+                        frontier.append(other.element_id)
+                    rels.setdefault(rel.element_id, rel)
+            return nodes, rels, truncated
+
         with db.session(self.driver, self.settings) as sess:
-            rec = db.execute_read(sess, lambda tx: tx.run(db.cypher("read/entity_network"), key=key, depth=depth,
-                                                            max_paths=max_nodes * 4).single(),
-                                  query_name="read/entity_network")
-        if rec is None:
+            read = db.execute_read(sess, rings, query_name="read/entity_neighbours")
+        if read is None:
             return None
-        nodes: dict[str, dict[str, Any]] = {}
-        edges: dict[str, dict[str, Any]] = {}
-        _add_node(nodes, rec["start"])
-        for path in sorted(rec["paths"], key=len):
-            if any(n.element_id not in nodes for n in path.nodes) and len(nodes) + len(path.nodes) > max_nodes + 1:
-                continue
-            for node in path.nodes:
-                _add_node(nodes, node)
-            for rel in path.relationships:
-                edges.setdefault(rel.element_id, _edge(rel))
-        truncated = len(rec["paths"]) >= max_nodes * 4 or len(nodes) >= max_nodes
-        by_element = {eid: n["id"] for eid, n in nodes.items()}
-        edge_list = [{**e, "source": by_element[e["source"]], "target": by_element[e["target"]]}
-                     for e in edges.values() if e["source"] in by_element and e["target"] in by_element]
-        return {"nodes": list(nodes.values()), "edges": edge_list, "truncated": truncated}
+        nodes, rels, truncated = read
+        shown = {eid: _node(node) for eid, node in nodes.items()}
+        edges = [_edge(rel, shown[rel.start_node.element_id]["id"], shown[rel.end_node.element_id]["id"])
+                 for rel in rels.values()
+                 if rel.start_node is not None and rel.end_node is not None
+                 and rel.start_node.element_id in shown and rel.end_node.element_id in shown]
+        return {"nodes": list(shown.values()), "edges": edges, "truncated": truncated}
 
 
-def _add_node(nodes: dict[str, dict[str, Any]], node: Node) -> None:
-    if node.element_id in nodes:
-        return
+def _node(node: Node) -> dict[str, Any]:
     label = next(iter(node.labels))
     props = dict(node)
     if label == "Person":
-        entry = {"id": props["ref"], "type": "person", "label": mask_name(props.get("name") or "")}
-    elif label == "Address":
-        entry = {"id": props["aid"], "type": "address", "label": props.get("text"), "region": props.get("region")}
-    else:
-        entry = {"id": props["fid"], "type": "firm", "label": props.get("name"), "status": props.get("status"),
-                 "region": props.get("region"), "industry": props.get("industry")}
-    nodes[node.element_id] = entry
+        return {"id": props["ref"], "type": "person", "label": mask_name(props.get("name") or "")}
+    if label == "Address":
+        return {"id": props["aid"], "type": "address", "label": props.get("text"), "region": props.get("region")}
+    return {"id": props["fid"], "type": "firm", "label": props.get("name"), "status": props.get("status"),
+            "region": props.get("region"), "industry": props.get("industry")}
 
 
-def _edge(rel: Relationship) -> dict[str, Any]:
+def _edge(rel: Relationship, source: str, target: str) -> dict[str, Any]:
     props = plain(dict(rel))
-    assert rel.start_node is not None and rel.end_node is not None
-    return {"source": rel.start_node.element_id, "target": rel.end_node.element_id, "type": rel.type,
+    return {"source": source, "target": target, "type": rel.type,
             **{k: props[k] for k in ("ratio", "role", "since", "until") if props.get(k) is not None}}

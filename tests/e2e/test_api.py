@@ -92,6 +92,10 @@ def test_network_shows_shared_address_and_people(client: TestClient) -> None:
     assert holding["ratio"] == 1.0
     small = client.get(f"/api/v1/network/{FIRM}", params={"depth": 2, "max_nodes": 3}).json()
     assert len(small["nodes"]) <= 4 and small["truncated"]
+    # breadth first: the firm has four direct neighbours, so a cut at three keeps only direct ones
+    direct = {e["source"] for e in small["edges"] if e["target"] == FIRM} | {
+        e["target"] for e in small["edges"] if e["source"] == FIRM}
+    assert {n["id"] for n in small["nodes"]} == {FIRM} | direct
 
 
 def test_served_over_real_http(clean_db: Driver, neo4j_settings: Settings) -> None:
