@@ -13,10 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from neo4j import READ_ACCESS, Driver, Query
-from neo4j.exceptions import Neo4jError
+from neo4j import Driver
 
-from riskgraph.errors import QueryTimeout
 from riskgraph.graph import db
 from riskgraph.graph.results import RatingSigner
 from riskgraph.settings import Settings
@@ -35,33 +33,6 @@ def _rating(row: dict[str, Any], signer: RatingSigner) -> dict[str, Any]:
             "reasons": json.loads(row["reasons"]), "intact": intact}
 
 
-def _read_at_once(driver: Driver, settings: Settings, query_name: str, **params: Any) -> list[dict[str, Any]]:
-    """The rows of one named query run as an auto-commit read, within the request's time limit.
-
-    The rating lookup (the service's most frequent request) is a single query: outside an explicit
-    transaction it costs one round trip to Neo4j (RUN and PULL) instead of two (BEGIN, RUN and PULL,
-    then COMMIT), and less work on both sides — bench/api.py measured about 0.5 ms of CPU less per
-    lookup in the service and as much or more in Neo4j. What it gives up is the managed transaction's
-    retry of a transient error, which a single-server read does not meet in practice; a caller may
-    retry a lookup. The time limit of :func:`db.query_time_limit` goes with the query, and running out
-    is :class:`~riskgraph.errors.QueryTimeout` as for every read of :mod:`riskgraph.graph.db` (whose
-    private time-limit state this reads: the function belongs beside ``db.execute_read``).
-    """
-    limit = db._time_limit.get()
-    try:
-        with db.session(driver, settings, default_access_mode=READ_ACCESS) as sess:
-            result = sess.run(Query(db.cypher(query_name), timeout=limit), params)
-            keys = result.keys()
-            # plain values only (texts and numbers): zipped as they come, without Record.data()'s conversion
-            # of graph types, a third of the driver's time for a batch of 1,000
-            return [dict(zip(keys, record, strict=True)) for record in result]
-    except Neo4jError as exc:
-        if exc.code not in db._TIMED_OUT:
-            raise
-        raise QueryTimeout(f"the query {query_name} ran past its time limit of {limit} s "
-                           "(RISKGRAPH_API_QUERY_TIMEOUT_S); ask for fewer firms or retry later") from exc
-
-
 class RatingReader:
     def __init__(self, driver: Driver, settings: Settings):
         self.driver = driver
@@ -70,7 +41,7 @@ class RatingReader:
 
     def ratings(self, fids: list[str], month: str | None = None) -> dict[str, dict[str, Any]]:
         """The active rating of each firm in ``month`` (latest scored month when None), by fid."""
-        rows = _read_at_once(self.driver, self.settings, "read/rating_of_firms", fids=fids, month=month)
+        rows = db.read_at_once(self.driver, self.settings, "read/rating_of_firms", fids=fids, month=month)
         return {r["fid"]: _rating(r, self.signer) for r in rows}
 
     def history(self, fid: str) -> list[dict[str, Any]]:

@@ -91,6 +91,27 @@ def test_a_truncated_tail_is_detected_by_the_signed_head(trail: AuditTrail) -> N
     assert [p.line for p in problems] == [0] and "ends at entry 2, its signed head at entry 4" in problems[0].reason
 
 
+def test_entries_appended_after_the_head_was_read_are_not_a_truncation(trail: AuditTrail) -> None:
+    """What a check sees when the service appends while it reads: a head behind the trail's end."""
+    earlier_head = trail.head_path.read_bytes()
+    trail.append("api:bob", "read", route="/api/v1/months", results=4)
+    trail.head_path.write_bytes(earlier_head)
+    assert trail.verify() == (5, [])
+    second_head = json.loads(_lines(trail)[1])["hash"]  # a head naming an entry the trail holds with another hash
+    forged = {"seq": 4, "hash": second_head}
+    trail.head_path.write_text(json.dumps({**forged, "signature": hmac.new(
+        KEY.encode(), json.dumps(forged, sort_keys=True, separators=(",", ":")).encode(), hashlib.sha256).hexdigest()}))
+    _, problems = trail.verify()
+    assert [p.line for p in problems] == [0] and "signed head at entry 4" in problems[0].reason
+
+
+def test_the_head_is_one_record_rewritten_in_place(trail: AuditTrail) -> None:
+    inode = trail.head_path.stat().st_ino
+    trail.append("api:bob", "read", route="/api/v1/months", results=4)
+    assert trail.head_path.stat().st_ino == inode and trail.head_path.stat().st_size == 512
+    assert json.loads(trail.head_path.read_text())["seq"] == 5
+
+
 def test_a_head_rolled_back_with_the_tail_is_not_signed(trail: AuditTrail) -> None:
     _write(trail, _lines(trail)[:2])
     second = json.loads(_lines(trail)[1])
