@@ -54,6 +54,7 @@ bench: setup
 	$(BIN)/python bench/generate.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/score.py
+	$(BIN)/python bench/api.py
 
 stop:
 	-$(BIN)/riskgraph neo4j stop
