@@ -502,6 +502,7 @@ def main() -> None:
                              "the service reads; default RISKGRAPH_BENCH_API_KEY, else a key of the benchmark's own")
     args = parser.parse_args()
     os.environ.update({env_name(name): value for name, value in SECRETS.items()})
+    os.environ["RISKGRAPH_AUDIT_PATH"] = str(AUDIT)  # its scoring run is recorded in its own trail, not the checkout's
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
     if unknown := [c for c in configs if c not in CONFIGS]:
         parser.error(f"unknown configuration(s) {', '.join(unknown)}; choose from {', '.join(CONFIGS)}")

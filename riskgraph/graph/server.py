@@ -118,7 +118,7 @@ class Neo4jServer:
         env = {**os.environ, "NEO4J_HOME": str(self.instance), "NEO4J_CONF": str(self.instance / "conf"),
                "JAVA_HOME": str(self.settings.java_home)}
         cmd = [self._java(), "-cp", f"{self.lib}/*", "org.neo4j.cli.AdminTool", "dbms", "set-initial-password",
-               self.settings.neo4j_password.get_secret_value()]
+               "--", self.settings.neo4j_password.get_secret_value()]  # "--": a password may begin with "-"
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise Neo4jServerError(f"could not set the initial password:\n{done.stdout}{done.stderr}")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError
+from pydantic import SecretStr
 
 from riskgraph.errors import Neo4jServerError
 from riskgraph.graph import server as server_module
@@ -32,6 +33,20 @@ def test_running_server_answers_with_auth_and_refuses_a_second_start(neo4j_serve
     with pytest.raises(AuthError), GraphDatabase.driver(neo4j_settings.neo4j_uri,
                                                         auth=("neo4j", "wrong-password")) as drv:
         drv.verify_connectivity()
+
+
+def test_a_password_beginning_with_a_dash_is_set_and_opens_the_server(tmp_path: Path) -> None:
+    """Generated secrets (token_urlsafe) may begin with "-", which the admin tool would read as an option."""
+    port = _free_port()
+    settings = _instance_settings(tmp_path / "instance", port).model_copy(
+        update={"neo4j_password": SecretStr("-dash-first-password")})
+    server = Neo4jServer(settings)
+    try:
+        server.start()
+        with GraphDatabase.driver(settings.neo4j_uri, auth=("neo4j", "-dash-first-password")) as drv:
+            drv.verify_connectivity()
+    finally:
+        server.stop()
 
 
 def _no_java_server(tmp_path: Path, port: int) -> Neo4jServer:
