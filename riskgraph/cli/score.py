@@ -159,8 +159,9 @@ def evaluate(
 ) -> None:
     """AUC and precision at the top 1 % / 5 % for predicting violations in the next 12 months: own
     attributes only against with propagation (also without the exempt-hub list and without any hub
-    handling), the truth's latent risk as a yardstick, and a table by planted structure type.
-    Printed and saved as JSON.
+    handling), the truth's latent risk as a yardstick, and a table by planted structure type; then
+    hotspot recall against the naive C/D-share ranking and risk-group recovery of the planted
+    rings, fronts and loops (docs/analysis.md). Printed and saved as JSON.
 
     Examples:
       riskgraph generate --firms 50000 --seed 3 --months 3 --out /tmp/s3 && riskgraph evaluate /tmp/s3
@@ -190,6 +191,22 @@ def evaluate(
         wide.print(_structure_table(result.by_structure_type))
     console.print("class mix of the firms in operation: "
                   + ", ".join(f"{k} {v:.1%}" for k, v in result.class_mix.items()))
+    if result.hotspots:
+        cd = result.hotspots["county_x_division"]
+        planted = result.hotspots["planted"]
+
+        def recall(f: dict[str, Any]) -> str:
+            share = "–" if f["not_planted"] is None else f"{f['not_planted']:.0%}"
+            found = f"{f['planted_found']}/{planted}"
+            return f"{found} planted cells in {f['cells']} ({share} not planted)"
+
+        console.print(f"hotspots (county × division, {result.analysis_version}): {recall(cd['hotspots'])}; "
+                      f"naive C/D-share ranking, same number of cells: {recall(cd['baseline_same_number'])}")
+    if result.groups:
+        console.print("risk groups: " + "; ".join(
+            f"{kind} {g['recovered']}/{g['planted']} recovered (purity {g['purity_mean'] or 0:.2f})"
+            for kind, g in result.groups.items() if isinstance(g, dict) and "purity_mean" in g)
+            + f"; {result.groups['groups']:,} groups")
     target = out or directory / "evaluation.json"
     target.write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
     console.print(f"saved {target}")

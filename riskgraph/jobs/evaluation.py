@@ -4,6 +4,11 @@
 in several variants — own attributes only, with propagation, without the exempt-hub list,
 without any hub handling — and ranks the truth's latent risk as a yardstick. The figures
 are computed by the pure ``scoring.evaluation``; this job reads the files and the truth.
+
+It also runs the analysts' views on the model's classes — hotspots and risk groups
+(``riskgraph.analysis``) — and judges them against the planted hotspots and structures
+(``analysis.evaluation``): hotspot recall against the naive C/D-share ranking, group recovery
+and purity.
 """
 
 from __future__ import annotations
@@ -19,16 +24,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskgraph.analysis.config import AnalysisConfig, load_analysis_config
+from riskgraph.analysis.evaluation import group_recovery, hotspot_recovery, latent_ratio
+from riskgraph.analysis.groups import association_graph, leiden_groups
+from riskgraph.analysis.hotspots import hotspot_cells, standardise
 from riskgraph.errors import ConfigError
 from riskgraph.ingest.month_tables import read_month_tables
 from riskgraph.jobs.scoring import OPERATING
 from riskgraph.months import Month
 from riskgraph.scoring.build import build_projection
 from riskgraph.scoring.classify import class_mix
-from riskgraph.scoring.config import ExemptHubs, ModelConfig, load_exempt_hubs
+from riskgraph.scoring.config import CLASS_ORDER, ExemptHubs, ModelConfig, load_exempt_hubs
 from riskgraph.scoring.engine import ScoringResult, score_projection
 from riskgraph.scoring.evaluation import RankingQuality, is_violation, ranking_quality, structure_table
-from riskgraph.scoring.projection import FIRM_STATUSES, Projection, mark_exempt
+from riskgraph.scoring.projection import ENTITY_KINDS, FIRM_STATUSES, Projection, mark_exempt
 
 Say = Callable[[str], None]
 
@@ -55,6 +64,9 @@ class Evaluation:
     class_mix: dict[str, float]  # of the evaluated firms, with propagation (the model)
     exempt: dict[str, int]
     seconds: float
+    hotspots: dict[str, Any] | None = None  # analysis.evaluation.hotspot_recovery, when truth/hotspots.csv exists
+    groups: dict[str, Any] | None = None  # analysis.evaluation.group_recovery, when truth/structures.json exists
+    analysis_version: str = ""
 
     def variant(self, name: str) -> RankingQuality:
         return next(v for v in self.variants if v.variant == name)
@@ -64,7 +76,8 @@ class Evaluation:
                 "firms": self.firms, "evaluated": self.evaluated, "violators": self.violators,
                 "horizon_months": self.horizon_months, "variants": [v.as_dict() for v in self.variants],
                 "by_structure_type": self.by_structure_type, "class_mix": self.class_mix, "exempt": self.exempt,
-                "seconds": round(self.seconds, 2)}
+                "seconds": round(self.seconds, 2), "analysis_version": self.analysis_version,
+                "hotspots": self.hotspots, "groups": self.groups}
 
 
 OWN_ONLY = "own attributes only"
@@ -94,7 +107,8 @@ def default_evaluation_month(directory: Path) -> str:
 
 
 def evaluate_directory(directory: Path, config: ModelConfig, salt: str, month: str | None = None,
-                       hubs_path: Path | None = None, horizon_months: int = 12, say: Say = _quiet) -> Evaluation:
+                       hubs_path: Path | None = None, horizon_months: int = 12, say: Say = _quiet,
+                       analysis: AnalysisConfig | None = None) -> Evaluation:
     """Own-attributes-only vs with propagation (hubs exempt, without the exempt list, without any hub handling).
 
     Scores the data set (base files and deltas up to ``month``) as of ``month``; a firm is a
@@ -148,9 +162,61 @@ def evaluate_directory(directory: Path, config: ModelConfig, salt: str, month: s
                 for name, score in scores.items()]
     groups = _structure_groups(truth_dir, truth, population) if truth is not None else {}
     by_type = structure_table(groups, pos, {VARIANT_KEYS[k]: v[population] for k, v in scores.items()})
+    analysis = analysis or load_analysis_config()
+    say("hotspots and risk groups")
+    hot, grp = _analysis_figures(truth_dir, p, full, truth, config, analysis)
     return Evaluation(str(directory), month, config.model_version, p.n_firms, int(population.sum()), int(pos.sum()),
                       horizon_months, variants, by_type, class_mix(full.cls[population]), exempt,
-                      time.perf_counter() - t0)
+                      time.perf_counter() - t0, hot, grp, analysis.analysis_version)
+
+
+ANALYSED_TYPES = ("shell_ring", "nominee_front", "cross_holding_loop")  # structures a group should hold
+
+
+def firm_table(p: Projection, cls: np.ndarray) -> pd.DataFrame:
+    """The hotspot firm table of a scored projection: fid, region, industry division, kind, class."""
+    region = np.array([f"{r:06d}" if r >= 0 else "" for r in p.region.tolist()], dtype=object)
+    industry = np.array([f"{chr(ord('A') + g // 100)}{g % 100:02d}" if g >= 0 else "" for g in p.industry.tolist()],
+                        dtype=object)
+    return pd.DataFrame({"fid": p.firm_key, "region": region, "industry": industry,
+                         "kind": np.asarray(ENTITY_KINDS, dtype=object)[p.kind],
+                         "cls": np.asarray([c.value for c in CLASS_ORDER], dtype=object)[cls]})
+
+
+def _analysis_figures(truth_dir: Path, p: Projection, full: ScoringResult, truth: dict[str, np.ndarray] | None,
+                      config: ModelConfig, analysis: AnalysisConfig) -> tuple[dict[str, Any] | None,
+                                                                               dict[str, Any] | None]:
+    """Hotspots over the firms not cancelled (revoked firms still exist and are rated) and groups over all."""
+    firms = firm_table(p, full.cls)
+    live = p.status != FIRM_STATUSES.index("cancelled")
+    hot: dict[str, Any] | None = None
+    planted_path = truth_dir / "hotspots.csv"
+    if planted_path.is_file():
+        t = time.perf_counter()
+        result = hotspot_cells(firms[live].reset_index(drop=True), analysis.hotspots)
+        planted = pd.read_csv(planted_path, dtype=str, keep_default_na=False)
+        latent = None
+        if truth is not None:
+            latent = latent_ratio(standardise(firms[live].reset_index(drop=True), analysis.hotspots),
+                                  truth["latent_risk"][live])
+        hot = hotspot_recovery(result.cells, planted, latent)
+        hot["seconds"] = round(time.perf_counter() - t, 2)
+        hot["firms"] = result.firms
+    grp: dict[str, Any] | None = None
+    structures_path = truth_dir / "structures.json"
+    if structures_path.is_file():
+        t = time.perf_counter()
+        group_of = leiden_groups(association_graph(p, config.propagation), analysis.groups)
+        position = {str(k): i for i, k in enumerate(p.firm_key)}
+        members: dict[str, list[list[int]]] = {kind: [] for kind in ANALYSED_TYPES}
+        for record in json.loads(structures_path.read_text(encoding="utf-8")):
+            if record["type"] in members:
+                members[record["type"]].append([position[f] for f in record["firms"] if f in position])
+        grp = group_recovery(group_of, members)
+        grp["groups"] = int(group_of.max()) + 1 if len(group_of) else 0
+        grp["firms_in_groups"] = int((group_of >= 0).sum())
+        grp["seconds"] = round(time.perf_counter() - t, 2)
+    return hot, grp
 
 
 def _truth_firms(truth_dir: Path, p: Projection) -> dict[str, np.ndarray] | None:

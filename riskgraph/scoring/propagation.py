@@ -150,6 +150,42 @@ def _pairs(m: Memberships, small: np.ndarray) -> tuple[np.ndarray, np.ndarray, F
     return firms[rep].astype(np.int64), firms[partner].astype(np.int64), w
 
 
+@dataclass
+class AssociationEdges:
+    """The firm–firm association graph the walk uses, undirected: one row per linked pair (``src < dst``)."""
+
+    src: np.ndarray  # int64
+    dst: np.ndarray  # int64
+    weight: F64  # mean of the two directed weights, before decay and inbound scaling
+    memberships: Memberships
+    links: DirectLinks
+
+
+def association_edges(p: Projection, cfg: Propagation) -> AssociationEdges:
+    """The pairs and direct links of :func:`build_operator`, as an undirected weighted graph.
+
+    Exempt hubs and their memberships are gone (``build_memberships``, ``build_links``); a pair
+    through a connector of 2…``pair_limit`` members weighs ``a_ci · a_cj / (d − 1)^γ``, a direct
+    link the mean of its two directions, summed over everything the two firms share. Connectors
+    with more than ``pair_limit`` members are aggregates in the walk and give no pairs here either.
+    """
+    mem = build_memberships(p, cfg)
+    links = build_links(p, cfg)
+    small = (mem.degree >= 2) & (mem.degree <= cfg.pair_limit)
+    pr, ps, pw = _pairs(mem, small)  # both orders of each pair
+    recv = np.concatenate([pr, links.recv.astype(np.int64)])
+    src = np.concatenate([ps, links.src.astype(np.int64)])
+    w = np.concatenate([pw, links.weight])
+    off = recv != src
+    lo, hi = np.minimum(recv, src)[off], np.maximum(recv, src)[off]
+    n = p.n_firms
+    upper = sp.coo_matrix((w[off] / 2.0, (lo, hi)), shape=(n, n)).tocsr()
+    upper.sum_duplicates()
+    coo = upper.tocoo()
+    return AssociationEdges(coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data.astype(np.float64), mem,
+                            links)
+
+
 def locality_order(operator: sp.csr_matrix) -> np.ndarray:
     """A permutation putting linked firms near each other (reverse Cuthill–McKee)."""
     pattern = (operator + operator.T).tocsr()

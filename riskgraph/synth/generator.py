@@ -1,6 +1,6 @@
 """The generator's one entry point: draw the whole timeline, then write base, deltas and truth.
 
-Order matters and is fixed: population → planted structures → roles → latent risk →
+Order matters and is fixed: population → planted structures → planted hotspots → roles → latent risk →
 names and ids → lifecycle and incidents → registration changes → persons → output. Each
 step draws from its own named random stream, so the same seed gives identical bytes.
 """
@@ -21,6 +21,7 @@ from riskgraph.model import INTERCHANGE_FILES
 from riskgraph.synth.addresses import AddressBook
 from riskgraph.synth.geography import build_geography
 from riskgraph.synth.histories import draw_histories
+from riskgraph.synth.hotspots import hotspot_table, plant_hotspots
 from riskgraph.synth.identities import FirmNamer, finish_persons, firm_ids
 from riskgraph.synth.incidents import draw_incidents
 from riskgraph.synth.lifecycle import simulate_lifecycle
@@ -96,10 +97,12 @@ def generate_dataset(firms: int, seed: int, out: Path, *, months: int = 0, as_of
     book = AddressBook(geo, vocab, profile, streams.rng("address-book"))
     pool = PersonPool()
     plan = plant_structures(frame, pool, geo, book, timeline, profile, streams.rng("structures"))
-    step("population and planted structures")
+    hotspots = plant_hotspots(frame, geo, profile, streams.rng("hotspots"))
+    step("population, planted structures and hotspots")
 
     roles = assign_roles(frame, plan, pool, profile, streams.rng("roles"))
-    risk = latent_risk(frame, plan.effect, roles.principal, geo, timeline, profile, streams.rng("risk"))
+    risk = latent_risk(frame, plan.effect + hotspots.effect, roles.principal, geo, timeline, profile,
+                       streams.rng("risk"))
     step("roles and latent risk")
 
     ids = firm_ids(frame, geo, streams.rng("firm-ids"))
@@ -148,6 +151,7 @@ def generate_dataset(firms: int, seed: int, out: Path, *, months: int = 0, as_of
     truth.mkdir(exist_ok=True)
     write_truth_firms(data, risk, plan.structures, present, truth / "firms.csv")
     write_structures(structure_records(data, plan.structures, present), truth / "structures.json")
+    write_csv(hotspot_table(hotspots, geo, frame, present), truth / "hotspots.csv")
     summary.rows["future"] = {"events": write_csv(event_table(data, timeline.future_period()),
                                                   truth / "future_events.csv")}
     write_exempt_hubs(exempt_hubs(data, plan.structures), out / "exempt_hubs.yaml")
@@ -157,6 +161,7 @@ def generate_dataset(firms: int, seed: int, out: Path, *, months: int = 0, as_of
     (truth / "generation.json").write_text(json.dumps({
         "generator": GENERATOR_VERSION, "profile": profile.version, "seed": seed, "firms": firms,
         "as_of": summary.as_of, "months": months, "last_day": timeline.last_end.isoformat(),
-        "future_month_end": timeline.future_end.isoformat(), "structures": summary.structures, "rows": summary.rows,
+        "future_month_end": timeline.future_end.isoformat(), "structures": summary.structures,
+        "hotspots": len(hotspots.cells), "rows": summary.rows,
     }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return summary

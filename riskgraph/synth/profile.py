@@ -390,6 +390,23 @@ class Structures(_Model):
         return self
 
 
+class Hotspots(_Model):
+    """Planted hotspots: county × industry-division cells whose firms share a raised latent risk."""
+
+    cells: Annotated[int, Field(ge=0)]
+    min_firms: Annotated[int, Field(ge=1)]  # base firms a cell needs to be chosen (a cell must be testable)
+    max_firms: Annotated[int, Field(ge=1)]  # and at most this many (whole trades of a city are not "a hotspot")
+    lift: tuple[float, float]  # log-odds added to every firm of the cell, drawn uniformly in [low, high]
+    distinct: bool  # at most one planted cell per county and one per division
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Hotspots:
+        _check_range(self.lift, "hotspots.lift")
+        if self.min_firms > self.max_firms:
+            raise ValueError("hotspots.min_firms must not exceed hotspots.max_firms")
+        return self
+
+
 class Profile(_Model):
     version: str
     province: Annotated[str, Field(pattern=r"^\d{2}$")]
@@ -403,6 +420,7 @@ class Profile(_Model):
     changes: Changes
     events: Events
     structures: Structures
+    hotspots: Hotspots
 
 
 def load_profile(path: Path | None = None) -> Profile:
