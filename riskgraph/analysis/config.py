@@ -10,14 +10,12 @@ This module only says what the settings are; it computes nothing.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from riskgraph.errors import ConfigError
+from riskgraph.model_files import read_model_file, validate_model_file
 
 DEFAULT_ANALYSIS_PATH = Path(__file__).resolve().parent / "analysis.yaml"
 CLASSES = ("A", "B", "C", "D")
@@ -54,6 +52,7 @@ class GroupSettings(_Strict):
     min_size: Annotated[int, Field(ge=2)] = 3
     top_regions: Annotated[int, Field(ge=1)] = 3
     top_binders: Annotated[int, Field(ge=1)] = 5
+    continuity: Annotated[float, Field(gt=0.0, le=1.0)] = 0.5
 
     @field_validator("iterations")
     @classmethod
@@ -63,10 +62,17 @@ class GroupSettings(_Strict):
         return value
 
 
+class DriverSettings(_Strict):
+    """How much of a cell's drivers is kept with it (see ``hotspots.drivers_by_cell``)."""
+
+    top: Annotated[int, Field(ge=1)] = 5
+
+
 class AnalysisConfig(_Strict):
     version: str
     hotspots: HotspotSettings
     groups: GroupSettings
+    drivers: DriverSettings = DriverSettings()
     content_hash: str = ""
 
     @property
@@ -76,25 +82,11 @@ class AnalysisConfig(_Strict):
 
 
 def parse_analysis_config(data: object, source: str, content_hash: str = "") -> AnalysisConfig:
-    if not isinstance(data, dict):
-        raise ConfigError(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
-    try:
-        return AnalysisConfig.model_validate({**data, "content_hash": content_hash})
-    except ValidationError as exc:
-        problems = "\n".join(f"  {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
-                             for e in exc.errors())
-        raise ConfigError(f"{source}: invalid analysis settings; fix these fields:\n{problems}") from exc
+    return validate_model_file(AnalysisConfig, data, source, "analysis settings", content_hash)
 
 
 def load_analysis_config(path: Path | None = None) -> AnalysisConfig:
     """Read and validate an analysis file (the packaged ``analysis.yaml`` by default)."""
     p = path or DEFAULT_ANALYSIS_PATH
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read analysis settings {p}: {exc.strerror}") from exc
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{p}: not valid YAML: {exc}") from exc
-    return parse_analysis_config(data, str(p), hashlib.sha256(raw).hexdigest())
+    data, content_hash = read_model_file(p, "analysis settings")
+    return parse_analysis_config(data, str(p), content_hash)

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from riskgraph.errors import ConfigError
 from riskgraph.model import EntityKind, EventKind, FirmStatus, InspectionResult, KeyArea
+from riskgraph.model_files import format_validation
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "indicators.yaml"
 
@@ -293,14 +294,6 @@ class ModelConfig(_Strict):
                      for s in self.key_area_sets)
         return self.model_copy(update={"indicators": zeroed, "key_area_sets": sets,
                                        "version": self.version + "-own", "content_hash": self.content_hash})
-
-
-def format_validation(exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        lines.append(f"  {loc}: {err['msg']}")
-    return "\n".join(lines)
 
 
 class ExemptHubs(_Strict):
