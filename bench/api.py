@@ -208,6 +208,10 @@ def cpu_seconds(pids: list[int]) -> float:
 
 # --- the client -----------------------------------------------------------------------------
 
+# what can go wrong with one exchange: a refused or reset connection, a cut answer, a time-out, a malformed head
+FAILURES = (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError, ValueError)
+
+
 class HttpClient:
     """HTTP/1.1 over keep-alive connections, at most ``max_connections``, each carrying one request at a time.
 
@@ -241,21 +245,26 @@ class HttpClient:
             else:
                 reader, writer = reused
             try:
-                writer.write(message)
-                async with asyncio.timeout(TIMEOUT_S):
-                    status, payload, keep = await _response(reader)
-            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError, ValueError) as exc:
+                return await self._exchange(reader, writer, message)
+            except FAILURES as exc:
                 writer.close()
                 if reused is not None and isinstance(exc, ConnectionError | asyncio.IncompleteReadError):
                     self.stale += 1
                     return await self._again(message)
                 self.errors[type(exc).__name__] += 1
                 return 0, b""
-            if keep:
-                self._idle.append((reader, writer, time.monotonic()))
-            else:
-                writer.close()
-            return status, payload
+
+    async def _exchange(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                        message: bytes) -> tuple[int, bytes]:
+        """Send ``message`` and read the answer; the connection is kept for reuse when the service keeps it."""
+        writer.write(message)
+        async with asyncio.timeout(TIMEOUT_S):
+            status, payload, keep = await _response(reader)
+        if keep:
+            self._idle.append((reader, writer, time.monotonic()))
+        else:
+            writer.close()
+        return status, payload
 
     def _reuse(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
         while self._idle:
@@ -270,17 +279,10 @@ class HttpClient:
         try:
             reader, writer = await asyncio.open_connection(self.host, self.port)
             self.opened += 1
-            writer.write(message)
-            async with asyncio.timeout(TIMEOUT_S):
-                status, payload, keep = await _response(reader)
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError, ValueError) as exc:
+            return await self._exchange(reader, writer, message)
+        except FAILURES as exc:
             self.errors[type(exc).__name__] += 1
             return 0, b""
-        if keep:
-            self._idle.append((reader, writer, time.monotonic()))
-        else:
-            writer.close()
-        return status, payload
 
     def close(self) -> None:
         while self._idle:
