@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from riskgraph.cli import audit, generate, ingest, neo4j, score, serve, users
+from riskgraph.cli import audit, generate, ingest, neo4j, plan, score, serve, users
 
 app = typer.Typer(
     name="riskgraph",
@@ -25,3 +25,4 @@ app.command("serve")(serve.serve)
 app.command("demo")(serve.demo)
 app.add_typer(audit.app, name="audit")
 app.add_typer(users.app, name="users")
+app.add_typer(plan.app, name="plan")

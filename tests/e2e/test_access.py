@@ -28,8 +28,9 @@ from tests.conftest import FIXTURES
 from tests.keys import CLEARED, auth
 
 FIRM = "91440305MA5DABCD1U"
-SAMPLE = {"fid": FIRM, "key": FIRM, "month": "2024-01", "name": "cytoscape.min.js"}
-BODIES = {"/api/v1/ratings": {"fids": [FIRM]}, "/api/v1/persons/lookup": {"id_number": "440305199201010012"}}
+SAMPLE = {"fid": FIRM, "key": FIRM, "month": "2024-01", "name": "cytoscape.min.js", "plan_id": "no-such-plan"}
+BODIES = {"/api/v1/ratings": {"fids": [FIRM]}, "/api/v1/persons/lookup": {"id_number": "440305199201010012"},
+          "/api/v1/plan-draws": {"task_id": "no-such-task", "month": "2024-01"}}
 WHO = [*Role, CLEARED]
 
 

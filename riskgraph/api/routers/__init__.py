@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from riskgraph.api.routers import admin, firms, months, network, persons, ratings, service
+from riskgraph.api.routers import admin, firms, months, network, persons, plans, ratings, service
 
 ROUTERS: tuple[APIRouter, ...] = (service.router, firms.router, network.router, persons.router, ratings.router,
-                                  months.router, admin.router)
+                                  months.router, plans.router, admin.router)
