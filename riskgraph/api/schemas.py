@@ -88,10 +88,18 @@ class NetworkEdge(BaseModel):
     until: str | None = None
 
 
+class LeftOut(BaseModel):
+    relationships: dict[str, int] = Field(default_factory=dict, description=(
+        "relationships of the expanded entities that the answer does not show, by type (SHAREHOLDER_OF, …)"))
+    entities: dict[str, int] = Field(default_factory=dict, description=(
+        "the same relationships by the kind of entity at their other end (firm | person | address)"))
+
+
 class Network(BaseModel):
     nodes: list[NetworkNode]
     edges: list[NetworkEdge]
-    truncated: bool = Field(description="true when limits cut the neighbourhood short")
+    truncated: bool = Field(description="true when limits cut the neighbourhood short: `left_out` says by how much")
+    left_out: LeftOut = Field(default_factory=LeftOut)
 
 
 # --- ratings ------------------------------------------------------------------------------

@@ -86,49 +86,74 @@ class GraphReader:
     def network(self, key: str, depth: int, max_nodes: int) -> dict[str, Any] | None:
         """Nodes and edges around an entity, at most ``max_nodes`` nodes besides it, found ring by ring.
 
-        Breadth first, so that nearer entities always win over farther ones when the cap is reached,
-        and one query per ring, each bounded (``max_nodes`` relationships per node, four times that in
-        all): a hub — a registered agent's address with thousands of firms — costs a bounded read, not
-        the enumeration of every path through it. All rings are read in one transaction.
+        Breadth first, so that every direct neighbour comes before any second-hop node when the cap
+        is reached, and one query per ring, each bounded (``max_nodes`` relationships per node, four
+        times that in all): a hub — a registered agent's address with thousands of firms — costs a
+        bounded read, not the enumeration of every path through it. When a ring is cut, its nodes'
+        relationships are counted, so that the answer says what it left out (by relationship type
+        and by the kind of entity at the other end); all rings are read in one transaction.
         """
         per_node, per_ring = max_nodes + 1, (max_nodes + 1) * 4  # one more than can be shown: a cut is seen
 
-        def rings(tx: ManagedTransaction) -> tuple[dict[str, Node], dict[str, Relationship], bool] | None:
+        Read = tuple[dict[str, Node], dict[str, Relationship], Counter[tuple[str, str]]]
+
+        def rings(tx: ManagedTransaction) -> Read | None:
             found = tx.run(db.cypher("read/entity_start"), key=key).single()
             if found is None:
                 return None
             nodes: dict[str, Node] = {found["start"].element_id: found["start"]}
             rels: dict[str, Relationship] = {}
-            frontier, truncated = [found["start"].element_id], False
+            left_out: Counter[tuple[str, str]] = Counter()
+            frontier = [found["start"].element_id]
             for _ in range(depth):
                 if not frontier:
                     break
                 rows = tx.run(db.cypher("read/entity_neighbours"), frontier=frontier, per_node=per_node,
                               limit=per_ring).values("source", "rel", "other")
                 per_source = Counter(source for source, _, _ in rows)
-                truncated |= len(rows) >= per_ring or max(per_source.values(), default=0) >= per_node
+                cut = len(rows) >= per_ring or max(per_source.values(), default=0) >= per_node
+                expanded, shown = frontier, Counter[tuple[str, str]]()
                 frontier = []
                 for _, rel, other in rows:
                     if other.element_id not in nodes:
                         if len(nodes) > max_nodes:
-                            truncated = True
+                            cut = True
                             continue
                         nodes[other.element_id] = other
                         frontier.append(other.element_id)
                     rels.setdefault(rel.element_id, rel)
-            return nodes, rels, truncated
+                    shown[(rel.type, _kind(other))] += 1
+                if cut:
+                    for r in tx.run(db.cypher("read/entity_degrees"), frontier=expanded):
+                        left_out[(r["type"], KIND_OF_LABEL.get(r["label"], str(r["label"])))] += r["n"]
+                    left_out.subtract(shown)
+            return nodes, rels, +left_out
 
         with db.session(self.driver, self.settings) as sess:
             read = db.execute_read(sess, rings, query_name="read/entity_neighbours")
         if read is None:
             return None
-        nodes, rels, truncated = read
+        nodes, rels, left_out = read
         shown = {eid: _node(node) for eid, node in nodes.items()}
         edges = [_edge(rel, shown[rel.start_node.element_id]["id"], shown[rel.end_node.element_id]["id"])
                  for rel in rels.values()
                  if rel.start_node is not None and rel.end_node is not None
                  and rel.start_node.element_id in shown and rel.end_node.element_id in shown]
-        return {"nodes": list(shown.values()), "edges": edges, "truncated": truncated}
+        by_type: Counter[str] = Counter()
+        by_kind: Counter[str] = Counter()
+        for (rel_type, kind), n in left_out.items():
+            by_type[rel_type] += n
+            by_kind[kind] += n
+        return {"nodes": list(shown.values()), "edges": edges, "truncated": bool(left_out),
+                "left_out": {"relationships": dict(by_type), "entities": dict(by_kind)}}
+
+
+KIND_OF_LABEL = {"Firm": "firm", "Person": "person", "Address": "address"}
+
+
+def _kind(node: Node) -> str:
+    label = next(iter(node.labels))
+    return KIND_OF_LABEL.get(label, label)
 
 
 def _node(node: Node) -> dict[str, Any]:
