@@ -12,7 +12,8 @@ process sends it requests — to 127.0.0.1 only, a bounded number per phase, eve
    and 200 requests/s (open loop: each request leaves at its scheduled time whether or not the
    ones before it have been answered; latency counts from that scheduled time);
 2. a batch of 1,000 firms (``POST /api/v1/ratings``), one after the other;
-3. a network of depth 2 (``GET /api/v1/network/{fid}?depth=2``), one after the other;
+3. a network of depth 2 (``GET /api/v1/network/{fid}?depth=2``), then a firm's owners (equity
+   penetration, ``GET /api/v1/firms/{fid}/owners``), each one after the other;
 4. the sustainable lookup rate (closed loop with as many requests in flight as the service admits
    at once: workers × ``api_max_in_flight``), then twice that rate open loop: the share answered
    200, 503 and 429, the p99 of the accepted requests and the p99 of the refused ones (a refusal
@@ -447,6 +448,9 @@ async def run(base: str, key: str, fids: list[str], seconds: float, in_flight: i
     async def network(c: HttpClient) -> tuple[int, bytes]:
         return await c.request("GET", f"/api/v1/network/{rng.choice(fids)}?depth=2")
 
+    async def owners(c: HttpClient) -> tuple[int, bytes]:
+        return await c.request("GET", f"/api/v1/firms/{rng.choice(fids)}/owners")
+
     def phase() -> Phase:
         return Phase(service_pids, neo4j_pid)
 
@@ -471,6 +475,10 @@ async def run(base: str, key: str, fids: list[str], seconds: float, in_flight: i
         results, elapsed = await closed_loop(client, network, 1, seconds)
     figures["network_depth_2"] = found = summary(results, elapsed, p)
     show("network depth 2", found)
+    with phase() as p:
+        results, elapsed = await closed_loop(client, owners, 1, seconds)
+    figures["owners"] = found = summary(results, elapsed, p)
+    show("owners (equity penetration)", found)
     print("-- overload")
     with phase() as p:
         results, elapsed = await closed_loop(client, lookup, in_flight, seconds)

@@ -107,7 +107,7 @@ class NodeLabel:
 FIRM = NodeLabel("Firm", "fid", fulltext=("name",), indexed=("uscc", "region", "industry"))
 PERSON = NodeLabel("Person", "pid", fulltext=("name",), indexed=("ref",))  # ref: the key it is shown by
 ADDRESS = NodeLabel("Address", "aid", indexed=("region",))
-EVENT = NodeLabel("Event", "eid", indexed=("kind", "date"))
+EVENT = NodeLabel("Event", "eid", indexed=("kind", "date", "plan_id"))  # plan_id: an inspection plan's results
 NODE_LABELS: tuple[NodeLabel, ...] = (FIRM, PERSON, ADDRESS, EVENT)
 
 

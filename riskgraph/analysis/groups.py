@@ -19,7 +19,8 @@ Pure: arrays in, tables out. No storage.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -152,3 +153,26 @@ def describe_groups(group_of: np.ndarray, graph: AssociationGraph, fid: np.ndarr
         "addresses": [[key for key, _ in binders["address"].get(i, [])] for i in range(k)],
         "internal_links": internal,
     })[columns]
+
+
+def match_groups(members_now: Sequence[Sequence[str]], members_before: Sequence[Sequence[str]],
+                 continuity: float) -> np.ndarray:
+    """For each group now, the previous month's group it continues (its index there), or -1 for a new one.
+
+    A group continues the earlier group that holds the largest number of its members, when
+    that is at least ``continuity`` of its own size (ties: the earlier group listed first). Group
+    numbers are per month, so this is what carries "the month it first appeared" forward.
+    """
+    before_of: dict[str, int] = {}
+    for i, members in enumerate(members_before):
+        for f in members:
+            before_of[str(f)] = i
+    out = np.full(len(members_now), -1, dtype=np.int64)
+    for i, members in enumerate(members_now):
+        hits = Counter(before_of[f] for f in map(str, members) if f in before_of)
+        if not hits:
+            continue
+        best, shared = min(hits.items(), key=lambda kv: (-kv[1], kv[0]))
+        if shared >= continuity * len(members):
+            out[i] = best
+    return out

@@ -381,3 +381,82 @@ def group_drivers(standardised: pd.DataFrame, in_cell: np.ndarray, group_of: np.
     g = sub.groupby("group").agg(members=("high", "size"), observed=("high", "sum"), expected=("expected", "sum"))
     g["excess"] = g["observed"] - g["expected"]
     return g.sort_values("excess", ascending=False, kind="stable").reset_index()
+
+
+def drivers_by_cell(standardised: pd.DataFrame, points: pd.DataFrame, cells: pd.DataFrame,
+                    family_of: Mapping[str, str], group_of: np.ndarray | None = None,
+                    top: int = 5) -> dict[tuple[str, str, str, str], dict[str, list[dict[str, Any]]]]:
+    """:func:`cell_drivers` and :func:`group_drivers` for many cells at once, their largest positive excess only.
+
+    ``standardised``: :func:`standardise`'s table of every firm of the province; ``points``:
+    :func:`reason_points` with rows in that table; ``cells``: the cells wanted (``CELL_KEY`` and
+    ``n``); ``group_of``: each firm's risk group (-1 none), aligned with ``standardised``. Per cell
+    key ``(region_level, region, industry_level, industry)``: ``families`` and ``indicators``
+    (``id``, ``family``, ``cell_mean``, ``province_mean``, ``excess``, ``share`` — the numbers
+    :func:`cell_drivers` gives, computed by one group-by per cell level instead of one pass over
+    the province per cell) and ``groups`` (``group``, ``members``, ``observed``, ``expected``,
+    ``excess``), each the ``top`` rows of largest positive excess.
+    """
+    out: dict[tuple[str, str, str, str], dict[str, list[dict[str, Any]]]] = {}
+    n_all = len(standardised)
+    if n_all == 0 or cells.empty:
+        return out
+    rows = points["row"].to_numpy(dtype=np.int64)
+    pts = pd.DataFrame({"indicator": points["indicator"].astype(str).to_numpy(dtype=object),
+                        "family": points["indicator"].map(lambda k: family_of.get(str(k), "unknown")).to_numpy(
+                            dtype=object),
+                        "points": points["points"].to_numpy(dtype=np.float64)})
+    province_mean = {"indicator": pts.groupby("indicator")["points"].sum() / n_all,
+                     "family": pts.groupby("family")["points"].sum() / n_all}
+    placed = standardised["county"].to_numpy() != ""
+    for rl in REGION_LEVELS:
+        for il in INDUSTRY_LEVELS:
+            wanted = cells[(cells["region_level"] == rl) & (cells["industry_level"] == il)]
+            if wanted.empty:
+                continue
+            n_of = {(r, i): int(n) for r, i, n in zip(wanted["region"], wanted["industry"], wanted["n"], strict=True)}
+            region = standardised[rl].to_numpy()
+            industry = (np.full(n_all, "", dtype=object) if il == "all" else standardised[il].to_numpy())
+            ok = placed & ((industry != "") if il != "all" else True)
+            keep = ok[rows]
+            frame = pts[keep].assign(region=region[rows[keep]], industry=industry[rows[keep]])
+            for level in ("family", "indicator"):
+                sums = frame.groupby(["region", "industry", level], sort=False)["points"].sum().reset_index()
+                sums = sums[[(r, i) in n_of for r, i in zip(sums["region"], sums["industry"], strict=True)]]
+                n = np.array([n_of[(r, i)] for r, i in zip(sums["region"], sums["industry"], strict=True)],
+                             dtype=np.float64)
+                prov = sums[level].map(province_mean[level]).to_numpy(dtype=np.float64)
+                sums = sums.assign(cell_mean=sums["points"].to_numpy() / np.maximum(n, 1), province_mean=prov)
+                sums["excess"] = (sums["cell_mean"] - sums["province_mean"]) * n
+                sums = sums[sums["excess"] > 0]
+                total = sums.groupby(["region", "industry"])["excess"].transform("sum")
+                sums = sums.assign(share=sums["excess"] / total)
+                sums = sums.sort_values(["region", "industry", "excess"], ascending=[True, True, False],
+                                        kind="stable").groupby(["region", "industry"], sort=False).head(top)
+                for (r, i), part in sums.groupby(["region", "industry"], sort=False):
+                    entry = out.setdefault((rl, str(r), il, str(i)), {"families": [], "indicators": [], "groups": []})
+                    entry["families" if level == "family" else "indicators"] = [
+                        {"id": str(k), "family": str(k) if level == "family" else family_of.get(str(k), "unknown"),
+                         "cell_mean": float(cm), "province_mean": float(pm), "excess": float(e), "share": float(s)}
+                        for k, cm, pm, e, s in zip(part[level], part["cell_mean"], part["province_mean"],
+                                                   part["excess"], part["share"], strict=True)]
+            if group_of is None:
+                continue
+            grouped = ok & (np.asarray(group_of) >= 0)
+            g = pd.DataFrame({"region": region[grouped], "industry": industry[grouped],
+                              "group": np.asarray(group_of)[grouped],
+                              "high": standardised["high"].to_numpy()[grouped].astype(np.int64),
+                              "expected": standardised["expected"].to_numpy()[grouped]})
+            g = g.groupby(["region", "industry", "group"], sort=False).agg(
+                members=("high", "size"), observed=("high", "sum"), expected=("expected", "sum")).reset_index()
+            g = g[[(r, i) in n_of for r, i in zip(g["region"], g["industry"], strict=True)]]
+            g = g.assign(excess=g["observed"] - g["expected"])
+            g = g[g["excess"] > 0].sort_values(["region", "industry", "excess"], ascending=[True, True, False],
+                                               kind="stable").groupby(["region", "industry"], sort=False).head(top)
+            for (r, i), part in g.groupby(["region", "industry"], sort=False):
+                entry = out.setdefault((rl, str(r), il, str(i)), {"families": [], "indicators": [], "groups": []})
+                entry["groups"] = [{"group": int(k), "members": int(m), "observed": int(o), "expected": float(e),
+                                    "excess": float(x)}
+                                   for k, m, o, e, x in zip(part["group"], part["members"], part["observed"],
+                                                            part["expected"], part["excess"], strict=True)]
+    return out

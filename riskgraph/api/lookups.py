@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from riskgraph.analysis.ownership import Holding, holdings_of, penetrate
 from riskgraph.errors import MonthNotScored, NotFound
 from riskgraph.graph.rating_reads import RatingReader
 from riskgraph.graph.reads import GraphReader
@@ -78,3 +79,44 @@ def class_counts(ratings: RatingReader, month: str, by: Breakdown) -> list[dict[
         raise MonthNotScored(month)
     require_verified(ratings.driver, ratings.settings, month)
     return ratings.class_counts(month, by)
+
+
+def ownership(reader: GraphReader, fid: str, max_hops: int, max_holdings: int) -> dict[str, Any]:
+    """A firm's equity penetration: every holder upstream with its integrated share, who controls the firm
+    (majority control through the firms one controls), the beneficial owners, and the holdings walked."""
+    read = reader.ownership(fid, upstream=True, max_hops=max_hops, max_holdings=max_holdings)
+    if read is None or read[0]["type"] != "firm":
+        raise NotFound(f"no firm with code {fid}")
+    start, holdings, entities, cut = read
+    found = penetrate([Holding(*h) for h in holdings], fid,
+                      persons={k for k, e in entities.items() if e["type"] == "person"})
+    direct = {holder: ratio for holder, held, ratio in holdings if held == fid}
+    ultimate, controllers, beneficial = set(found.ultimate), set(found.controllers), set(found.beneficial)
+    owners = [{**_entity(entities[k]), "share": round(share, 6), "direct": direct.get(k),
+               "ultimate": k in ultimate, "controls": k in controllers, "beneficial": k in beneficial}
+              for k, share in sorted(found.shares.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return {"firm": _entity(start), "owners": owners, "ultimate_controller": found.ultimate_controller,
+            "beneficial_owners": found.beneficial, "holdings": _holdings(holdings), "converged": found.converged,
+            "truncated": cut, "notes": found.notes}
+
+
+def ultimate_holdings(reader: GraphReader, key: str, max_hops: int, max_holdings: int) -> dict[str, Any]:
+    """What a person or firm ultimately holds: its integrated share in every firm downstream."""
+    read = reader.ownership(key, upstream=False, max_hops=max_hops, max_holdings=max_holdings)
+    if read is None or read[0]["type"] == "address":
+        raise NotFound(f"no firm or person with key {key}")
+    start, holdings, entities, cut = read
+    shares, converged = holdings_of([Holding(*h) for h in holdings], key)
+    direct = {held: ratio for holder, held, ratio in holdings if holder == key}
+    held = [{**_entity(entities[k]), "share": round(share, 6), "direct": direct.get(k)}
+            for k, share in sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return {"owner": _entity(start), "held": held, "holdings": _holdings(holdings), "converged": converged,
+            "truncated": cut}
+
+
+def _entity(shown: dict[str, Any]) -> dict[str, Any]:
+    return {"key": shown["id"], "type": shown["type"], "name": shown.get("label")}
+
+
+def _holdings(holdings: list[tuple[str, str, float]]) -> list[dict[str, Any]]:
+    return [{"holder": holder, "held": held, "ratio": ratio} for holder, held, ratio in holdings]

@@ -102,6 +102,54 @@ class Network(BaseModel):
     left_out: LeftOut = Field(default_factory=LeftOut)
 
 
+# --- ownership ----------------------------------------------------------------------------
+
+class Entity(BaseModel):
+    key: str = Field(description="fid of a firm, the opaque key (p-…) of a person")
+    type: str = Field(description="firm | person")
+    name: str | None = Field(description="the firm's name; a person's masked name")
+
+
+class OwnerShare(Entity):
+    share: float = Field(description="integrated share: the sum over every ownership path of the product of its "
+                                     "ratios (cross-holdings summed as a converging series)")
+    direct: float | None = Field(description="the direct share, when it holds the firm directly")
+    ultimate: bool = Field(description="no recorded shareholder holds it: a person, or a firm without shareholders")
+    controls: bool = Field(description="controls the firm: with the firms it controls, holds more than half")
+    beneficial: bool = Field(description="a beneficial owner: a person holding at least 25 % or controlling the firm")
+
+
+class HoldingEdge(BaseModel):
+    holder: str
+    held: str
+    ratio: float
+
+
+class Ownership(BaseModel):
+    firm: Entity
+    owners: list[OwnerShare] = Field(description="every holder upstream, largest integrated share first")
+    ultimate_controller: str | None = Field(description="the one holder that controls the firm and is controlled "
+                                                        "by no one, when there is one")
+    beneficial_owners: list[str]
+    holdings: list[HoldingEdge] = Field(description="the shareholdings in force that were walked")
+    converged: bool
+    truncated: bool = Field(description="true when the walk's bounds (hops, holdings) cut it short")
+    notes: list[str]
+
+
+class HeldShare(Entity):
+    share: float
+    direct: float | None
+
+
+class UltimateHoldings(BaseModel):
+    owner: Entity
+    held: list[HeldShare] = Field(description="every firm downstream with the owner's integrated share in it")
+    holdings: list[HoldingEdge]
+    converged: bool
+    truncated: bool
+
+
 # --- ratings ------------------------------------------------------------------------------
 
 class Reason(BaseModel):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from riskgraph.cli import audit, generate, ingest, neo4j, plan, score, serve, users
+from riskgraph.cli import alerts, analysis, audit, generate, ingest, neo4j, plan, score, serve, users
 
 app = typer.Typer(
     name="riskgraph",
@@ -21,8 +21,11 @@ app.command("ingest")(ingest.ingest)
 app.command("generate")(generate.generate)
 app.command("score")(score.score)
 app.command("evaluate")(score.evaluate)
+app.command("hotspots")(analysis.hotspots)
+app.command("groups")(analysis.groups)
 app.command("serve")(serve.serve)
 app.command("demo")(serve.demo)
 app.add_typer(audit.app, name="audit")
 app.add_typer(users.app, name="users")
 app.add_typer(plan.app, name="plan")
+app.add_typer(alerts.app, name="alerts")

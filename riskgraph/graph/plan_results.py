@@ -18,14 +18,8 @@ from riskgraph.settings import Settings
 BATCH = 5_000
 
 
-def ensure_plan_schema(driver: Driver, settings: Settings) -> None:
-    with db.session(driver, settings) as sess:
-        for statement in db.cypher_statements("write/plan_schema"):
-            sess.run(statement).consume()
-
-
 def write_results(driver: Driver, settings: Settings, rows: Sequence[dict[str, Any]]) -> None:
-    """``rows``: ``{eid, fid, props}``; idempotent (MERGE on the event id)."""
-    ensure_plan_schema(driver, settings)
+    """``rows``: ``{eid, fid, props}``; idempotent (MERGE on the event id). The index on ``plan_id`` is the
+    model's (riskgraph.model.EVENT), made by the schema like every other."""
     with db.session(driver, settings) as sess:
         db.write_batches(sess, "write/plan_results", list(rows), BATCH)

@@ -147,6 +147,49 @@ class GraphReader:
         return {"nodes": list(shown.values()), "edges": edges, "truncated": bool(left_out),
                 "left_out": {"relationships": dict(by_type), "entities": dict(by_kind)}}
 
+    def ownership(self, key: str, upstream: bool, max_hops: int, max_holdings: int
+                  ) -> tuple[dict[str, Any], list[tuple[str, str, float]], dict[str, dict[str, Any]], bool] | None:
+        """The shareholdings in force around an entity, hop by hop up to ``max_hops``: who holds it (``upstream``)
+        or what it holds. Returns the entity, the holdings as (holder key, held key, ratio), every entity met by
+        its key (as :func:`_node` shows it) and whether a bound cut the walk; None for an unknown key."""
+
+        def walk(tx: ManagedTransaction) -> tuple[Node, list[tuple[Node, Node, float]], bool] | None:
+            found = tx.run(db.cypher("read/entity_start"), key=key).single()
+            if found is None:
+                return None
+            seen = {found["start"].element_id}
+            frontier, cut = [found["start"].element_id], False
+            holdings: list[tuple[Node, Node, float]] = []
+            for _ in range(max_hops):
+                if not frontier:
+                    break
+                room = max_holdings - len(holdings)
+                rows = tx.run(db.cypher("read/shareholders_of"), frontier=frontier, upstream=upstream,
+                              limit=room + 1).values("holder", "held", "ratio")
+                cut |= len(rows) > room
+                frontier = []
+                for holder, held, ratio in rows[:room]:
+                    holdings.append((holder, held, float(ratio or 0.0)))
+                    far = holder if upstream else held
+                    if far.element_id not in seen:
+                        seen.add(far.element_id)
+                        frontier.append(far.element_id)
+            else:
+                cut |= bool(frontier)
+            return found["start"], holdings, cut
+
+        with db.session(self.driver, self.settings) as sess:
+            read = db.execute_read(sess, walk, query_name="read/shareholders_of")
+        if read is None:
+            return None
+        start, rows, cut = read
+        entities: dict[str, dict[str, Any]] = {}
+        for node in [start, *(n for holder, held, _ in rows for n in (holder, held))]:
+            shown = _node(node)
+            entities.setdefault(shown["id"], shown)
+        holdings = [(_node(h)["id"], _node(f)["id"], ratio) for h, f, ratio in rows]
+        return _node(start), holdings, entities, cut
+
 
 KIND_OF_LABEL = {"Firm": "firm", "Person": "person", "Address": "address"}
 

@@ -30,6 +30,7 @@ from riskgraph.analysis.groups import association_graph, leiden_groups
 from riskgraph.analysis.hotspots import hotspot_cells, standardise
 from riskgraph.errors import ConfigError
 from riskgraph.ingest.month_tables import read_month_tables
+from riskgraph.jobs.alerts import evaluate_alerts
 from riskgraph.jobs.scoring import OPERATING
 from riskgraph.months import Month
 from riskgraph.scoring.build import build_projection
@@ -67,6 +68,7 @@ class Evaluation:
     hotspots: dict[str, Any] | None = None  # analysis.evaluation.hotspot_recovery, when truth/hotspots.csv exists
     groups: dict[str, Any] | None = None  # analysis.evaluation.group_recovery, when truth/structures.json exists
     analysis_version: str = ""
+    alerts: dict[str, Any] | None = None  # jobs.alerts.evaluate_alerts, when truth/alerts.csv exists
 
     def variant(self, name: str) -> RankingQuality:
         return next(v for v in self.variants if v.variant == name)
@@ -77,7 +79,7 @@ class Evaluation:
                 "horizon_months": self.horizon_months, "variants": [v.as_dict() for v in self.variants],
                 "by_structure_type": self.by_structure_type, "class_mix": self.class_mix, "exempt": self.exempt,
                 "seconds": round(self.seconds, 2), "analysis_version": self.analysis_version,
-                "hotspots": self.hotspots, "groups": self.groups}
+                "hotspots": self.hotspots, "groups": self.groups, "alerts": self.alerts}
 
 
 OWN_ONLY = "own attributes only"
@@ -167,7 +169,8 @@ def evaluate_directory(directory: Path, config: ModelConfig, salt: str, month: s
     hot, grp = _analysis_figures(truth_dir, p, full, truth, config, analysis)
     return Evaluation(str(directory), month, config.model_version, p.n_firms, int(population.sum()), int(pos.sum()),
                       horizon_months, variants, by_type, class_mix(full.cls[population]), exempt,
-                      time.perf_counter() - t0, hot, grp, analysis.analysis_version)
+                      time.perf_counter() - t0, hot, grp, analysis.analysis_version,
+                      evaluate_alerts(directory, salt, month, hubs) or None)
 
 
 ANALYSED_TYPES = ("shell_ring", "nominee_front", "cross_holding_loop")  # structures a group should hold

@@ -73,8 +73,13 @@ def read_projection(driver: Driver, settings: Settings, month: Month | str, hubs
 
 def score_month(driver: Driver, settings: Settings, month: Month | str, config: ModelConfig,
                 hubs: ExemptHubs | None = None, say: Say = _quiet, on_write: Callable[[int], None] | None = None,
-                before_write: Callable[[int], None] | None = None, actor: str | None = None) -> MonthRun:
-    """Score ``month`` from the graph and store the results (replacing that month atomically)."""
+                before_write: Callable[[int], None] | None = None, actor: str | None = None,
+                analyse: bool = True) -> MonthRun:
+    """Score ``month`` from the graph and store the results (replacing that month atomically).
+
+    With ``analyse`` (the default) the month's hotspots and risk groups are computed from the new
+    ratings and stored too (``jobs.analysis.analyse_scored``; timed as ``analysis.*``).
+    """
     require_secrets(settings)  # ratings signed with a public key could be forged
     month = Month.of(month)  # refuse a malformed month before touching anything
     timings: dict[str, float] = {}
@@ -105,7 +110,13 @@ def score_month(driver: Driver, settings: Settings, month: Month | str, config: 
     audit.record(settings, "score", actor, month=month.text, run_id=run_id, model_version=config.model_version,
                  firms=p.n_firms, class_counts=counts, replaced_run=replaced)
     timings["write_s"] = time.perf_counter() - t2
-    timings["total_s"] = time.perf_counter() - t0
+    timings["total_s"] = time.perf_counter() - t0  # scoring alone, as before; the analysis is timed on its own
+    if analyse:
+        from riskgraph.jobs.analysis import analyse_scored  # imported here: jobs.analysis builds on this module
+
+        found = analyse_scored(driver, settings, p, result.cls, result.reasons, run_id, config, say=say, actor=actor)
+        timings.update({f"analysis.{k}": v for k, v in found.timings.items()})
+        timings["total_with_analysis_s"] = time.perf_counter() - t0
     operating = p.status == FIRM_STATUSES.index(OPERATING)
     return MonthRun(month.text, run_id, config.model_version, p.n_firms, counts, class_mix(result.cls), replaced,
                     timings, exempt, result.propagation.iterations if result.propagation else 0,

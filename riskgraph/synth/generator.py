@@ -1,7 +1,7 @@
 """The generator's one entry point: draw the whole timeline, then write base, deltas and truth.
 
 Order matters and is fixed: population → planted structures → planted hotspots → roles → latent risk →
-names and ids → lifecycle and incidents → registration changes → persons → output. Each
+names and ids → lifecycle and incidents → registration changes → planted alert patterns → persons → output. Each
 step draws from its own named random stream, so the same seed gives identical bytes.
 """
 
@@ -19,6 +19,7 @@ import numpy as np
 
 from riskgraph.model import INTERCHANGE_FILES
 from riskgraph.synth.addresses import AddressBook
+from riskgraph.synth.alerts import alert_table, plant_alerts
 from riskgraph.synth.geography import build_geography
 from riskgraph.synth.histories import draw_histories
 from riskgraph.synth.hotspots import hotspot_table, plant_hotspots
@@ -115,6 +116,8 @@ def generate_dataset(firms: int, seed: int, out: Path, *, months: int = 0, as_of
     draw_incidents(frame, risk, life, timeline, profile, vocab, events, streams.rng("incidents"))
     history = draw_histories(frame, plan, roles, life, risk, names, namer.rename, book, pool, timeline, profile,
                              events, streams.rng("changes"))
+    planted_alerts = plant_alerts(frame, plan, roles, history, life, book, pool, timeline, profile, vocab, events,
+                                  streams.rng("alerts"))
     e = events.joined()
     order = np.lexsort((e["kind"], e["firm"], e["date"]))
     for column in list(e):
@@ -152,6 +155,7 @@ def generate_dataset(firms: int, seed: int, out: Path, *, months: int = 0, as_of
     write_truth_firms(data, risk, plan.structures, present, truth / "firms.csv")
     write_structures(structure_records(data, plan.structures, present), truth / "structures.json")
     write_csv(hotspot_table(hotspots, geo, frame, present), truth / "hotspots.csv")
+    write_csv(alert_table(planted_alerts, data.firm_ids, data.person_ids), truth / "alerts.csv")
     summary.rows["future"] = {"events": write_csv(event_table(data, timeline.future_period()),
                                                   truth / "future_events.csv")}
     write_exempt_hubs(exempt_hubs(data, plan.structures), out / "exempt_hubs.yaml")
@@ -162,6 +166,6 @@ def generate_dataset(firms: int, seed: int, out: Path, *, months: int = 0, as_of
         "generator": GENERATOR_VERSION, "profile": profile.version, "seed": seed, "firms": firms,
         "as_of": summary.as_of, "months": months, "last_day": timeline.last_end.isoformat(),
         "future_month_end": timeline.future_end.isoformat(), "structures": summary.structures,
-        "hotspots": len(hotspots.cells), "rows": summary.rows,
+        "hotspots": len(hotspots.cells), "alerts": len(planted_alerts.planted), "rows": summary.rows,
     }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return summary

@@ -407,6 +407,23 @@ class Hotspots(_Model):
         return self
 
 
+class PlantedAlerts(_Model):
+    """Planted early-warning patterns (``alerts.py``): bursts, frequent changes, complaint surges."""
+
+    per_10k: Annotated[float, Field(ge=0.0)]  # of each pattern per 10,000 base firms …
+    minimum: Annotated[int, Field(ge=0)]  # … and at least this many
+    burst_firms: tuple[int, int]  # firms in a registration burst, drawn uniformly in [low, high]
+    burst_days: Annotated[int, Field(ge=1)]  # founded within this many days before the last day
+    legal_rep_changes: Annotated[int, Field(ge=1)]  # legal-rep changes of a frequent changer (plus one move)
+    complaints: tuple[int, int]  # complaints added in the last month
+
+    @model_validator(mode="after")
+    def _ranges(self) -> PlantedAlerts:
+        _check_range(self.burst_firms, "alerts.burst_firms")
+        _check_range(self.complaints, "alerts.complaints")
+        return self
+
+
 class Profile(_Model):
     version: str
     province: Annotated[str, Field(pattern=r"^\d{2}$")]
@@ -421,6 +438,7 @@ class Profile(_Model):
     events: Events
     structures: Structures
     hotspots: Hotspots
+    alerts: PlantedAlerts
 
 
 def load_profile(path: Path | None = None) -> Profile:

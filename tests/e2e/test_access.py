@@ -28,9 +28,11 @@ from tests.conftest import FIXTURES
 from tests.keys import CLEARED, auth
 
 FIRM = "91440305MA5DABCD1U"
-SAMPLE = {"fid": FIRM, "key": FIRM, "month": "2024-01", "name": "cytoscape.min.js", "plan_id": "no-such-plan"}
+SAMPLE = {"fid": FIRM, "key": FIRM, "month": "2024-01", "name": "cytoscape.min.js", "plan_id": "no-such-plan",
+          "alert_id": "AL-2024-01-0000000000"}
 BODIES = {"/api/v1/ratings": {"fids": [FIRM]}, "/api/v1/persons/lookup": {"id_number": "440305199201010012"},
-          "/api/v1/plan-draws": {"task_id": "no-such-task", "month": "2024-01"}}
+          "/api/v1/plan-draws": {"task_id": "no-such-task", "month": "2024-01"},
+          "/api/v1/alerts/{alert_id}/status": {"status": "acknowledged"}}
 WHO = [*Role, CLEARED]
 
 

@@ -34,12 +34,19 @@ BAD_CHECK_DIGIT = "91440305MA5DABCD7X"
 X = fid("乙关联")
 
 # Arguments by parameter name (not by route): a well-formed value naming nothing, and a malformed one.
-UNKNOWN = {"fid": UNKNOWN_FIRM, "key": "no-such-key", "month": "2025-01", "q": "无此企业"}
-MALFORMED = {"fid": BAD_CHECK_DIGIT, "key": "k" * 301, "month": "2026-13", "q": ""}
+UNKNOWN = {"fid": UNKNOWN_FIRM, "key": "no-such-key", "month": "2025-01", "q": "无此企业", "region": "990000",
+           "plan_id": "no-such-plan", "alert_id": "AL-2025-01-0000000000"}
+MALFORMED = {"fid": BAD_CHECK_DIGIT, "key": "k" * 301, "month": "2026-13", "q": "", "region": "44030",
+             "plan_id": "-bad", "alert_id": "AL-2025-13-xyz"}
 # Request bodies by their declared model.
 UNKNOWN_BODY = {"BatchRequest": {"fids": [UNKNOWN_FIRM], "month": "2026-06"},
-                "PersonLookup": {"id_number": "11010519491231002X"}}  # valid, nobody's
-MALFORMED_BODY = {"BatchRequest": {"fids": [X, BAD_CHECK_DIGIT]}, "PersonLookup": {"id_number": "110105194912310021"}}
+                "PersonLookup": {"id_number": "11010519491231002X"},  # valid, nobody's
+                "DrawRequest": {"task_id": "no-such-task", "month": "2025-01"},
+                "StatusChange": {"status": "acknowledged"}}
+MALFORMED_BODY = {"BatchRequest": {"fids": [X, BAD_CHECK_DIGIT]}, "PersonLookup": {"id_number": "110105194912310021"},
+                  "DrawRequest": {"task_id": "-bad", "month": "2026-13"}, "StatusChange": {"status": "sideways"}}
+# Where one name means another thing on one route: the grid's ``region`` is a level, not a code.
+BY_ROUTE = {("/api/v1/months/{month}/hotspots", "region"): {"unknown": "county", "malformed": "township"}}
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +112,8 @@ def _call(client: TestClient, path: str, method: str, op: dict[str, Any], values
           bodies: dict[str, Any]) -> Any:
     """Call the operation with the parameters (and body) the tables have; path and required ones must be there."""
     params = {p["name"]: p for p in op.get("parameters", []) if p["in"] in ("path", "query")}
+    kind = "malformed" if values is MALFORMED else "unknown"
+    values = {**values, **{name: v[kind] for (route, name), v in BY_ROUTE.items() if route == path}}
     needed = [n for n, p in params.items() if p["in"] == "path" or p.get("required")]
     missing = [n for n in needed if n not in values]
     assert not missing, f"{method.upper()} {path}: add sample values for parameter(s) {missing} to this test"

@@ -24,8 +24,9 @@ def test_ingest_score_and_withdraw_are_recorded_in_an_intact_trail(clean_db: Dri
                       load_exempt_hubs(CASE / "exempt_hubs.yaml"), actor="api:analyst-1")
     withdrawn = withdraw_month(clean_db, neo4j_settings, "2026-06")
     new = list(audit.trail(neo4j_settings).entries())[before:]
-    assert [e["action"] for e in new] == ["ingest", "score", "withdraw"]
-    ingest, scored, gone = new
+    assert [e["action"] for e in new] == ["ingest", "score", "analyse", "withdraw"]
+    ingest, scored, analysed, gone = new
+    assert (analysed["actor"], analysed["month"]) == ("api:analyst-1", "2026-06")
     assert ingest["source"] == str(CASE) and ingest["rows"]["firms"] == 13 and ingest["actor"].startswith("cli:")
     assert (scored["actor"], scored["month"], scored["run_id"], scored["firms"]) == (
         "api:analyst-1", "2026-06", run.run_id, 13)

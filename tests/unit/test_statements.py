@@ -76,7 +76,7 @@ def test_statements_refuse_what_the_declaration_does_not_allow() -> None:
 
 def test_schema_keeps_the_names_and_definitions_databases_already_have() -> None:
     statements = schema_statements()
-    assert len(statements) == len(set(statements)) == 19
+    assert len(statements) == len(set(statements)) == 20
     assert all(" IF NOT EXISTS " in s for s in statements)
     for expected in (
         "CREATE CONSTRAINT firm_fid IF NOT EXISTS FOR (n:Firm) REQUIRE n.fid IS UNIQUE",

@@ -28,9 +28,9 @@ def test_same_seed_same_bytes_other_seed_other_data(tmp_path: Path) -> None:
     other = _generate(tmp_path / "c", 6)
     expected = {"exempt_hubs.yaml", "firms.csv", "deltas/2026-04/firms.csv", "deltas/2026-05/events.csv",
                 "truth/firms.csv", "truth/future_events.csv", "truth/structures.json", "truth/generation.json",
-                "truth/hotspots.csv"}
+                "truth/hotspots.csv", "truth/alerts.csv"}
     assert expected <= set(first)
-    assert len(first) == 1 + 8 * (1 + MONTHS) + 5  # hubs, eight files per slice, five truth files
+    assert len(first) == 1 + 8 * (1 + MONTHS) + 6  # hubs, eight files per slice, six truth files
     assert set(again) == set(first)
     changed = [name for name in first if first[name] != again[name]]
     assert changed == [], f"same seed, different bytes in {changed}"

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from riskgraph.api.routers import admin, firms, months, network, persons, plans, ratings, service
+from riskgraph.api.routers import (
+    admin,
+    alerts,
+    analysis,
+    firms,
+    months,
+    network,
+    ownership,
+    persons,
+    plans,
+    ratings,
+    service,
+)
 
-ROUTERS: tuple[APIRouter, ...] = (service.router, firms.router, network.router, persons.router, ratings.router,
-                                  months.router, plans.router, admin.router)
+ROUTERS: tuple[APIRouter, ...] = (service.router, firms.router, network.router, ownership.router, persons.router,
+                                  ratings.router, months.router, analysis.router, plans.router, alerts.router,
+                                  admin.router)

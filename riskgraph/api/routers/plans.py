@@ -27,7 +27,7 @@ from riskgraph.inspection.task import Task
 from riskgraph.jobs import plans
 
 router = APIRouter(prefix="/api/v1", tags=["inspection plans"])
-PlanId = Annotated[str, Path(description="the plan's id (its task id)", json_schema_extra=PLAN_ID_FORMAT)]
+PlanId = Annotated[str, Path(description="the plan's id (its task id)", pattern=PLAN_ID_FORMAT["pattern"])]
 
 
 def _view(document: dict[str, Any], names: bool, offset: int, limit: int) -> dict[str, Any]:

@@ -32,7 +32,14 @@ const TEXT = {
     noHits: "无匹配主体", key: "代码", label: "名称", firms: "主体数", share: "C+D 占比", before: "上月",
     after: "本月", date: "日期", kind: "类型", detail: "内容", legalRep: "法定代表人", signIn: "登录",
     apiKey: "API 密钥", signInHint: "密钥只保存在本标签页的会话中，关闭标签页即失效。", signOut: "退出",
-    noView: "本页面没有适用于该角色的内容，请直接使用 API，接口说明见", classes: { A: "A 低风险", B: "B 一般风险",
+    noView: "本页面没有适用于该角色的内容，请直接使用 API，接口说明见",
+    industryLevel: "行业层级", section: "门类", division: "大类", exportCsv: "导出 CSV",
+    heatHint: "颜色为经验贝叶斯平滑后的观测/期望比（按行业大类与主体类型间接标准化）；★ 为热点（BH q 低于阈值），点击地区下钻，点击格子查看详情。",
+    allIndustries: "全部行业", province: "省", trend: "平滑比走势", drivers: "主要驱动因素", cellFirms: "本格主体",
+    groups: "风险团伙", groupsHint: "关联企业的 Leiden 社区（共同的法定代表人、高管、股东与住所）。", open: "在关联图中打开",
+    size: "主体数", expected: "期望", smoothed: "平滑比", firstSeen: "首次出现", regions: "主要地区",
+    industries: "主要行业", hotspotMark: "热点", noDrivers: "该格主体过少，未做检验，不计算驱动因素。",
+    status: { new: "新出现", persisting: "持续", resolved: "已消除", "": "" }, classes: { A: "A 低风险", B: "B 一般风险",
       C: "C 较高风险", D: "D 高风险" },
   },
   en: {
@@ -48,6 +55,14 @@ const TEXT = {
     after: "after", date: "date", kind: "kind", detail: "detail", legalRep: "Legal representative", signIn: "Sign in",
     apiKey: "API key", signInHint: "The key is kept for this tab's session only and is forgotten when the tab closes.",
     signOut: "Sign out", noView: "This page has nothing for this role; use the API instead, described at",
+    industryLevel: "Industry level", section: "Section", division: "Division", exportCsv: "Export CSV",
+    heatHint: "Colour: the empirical-Bayes smoothed ratio of observed to expected C/D firms (indirectly standardised by industry division and entity kind); ★ marks a hotspot (BH q below the threshold). Click a region to drill down, a cell for details.",
+    allIndustries: "All industries", province: "Province", trend: "Smoothed ratio over the months", drivers: "What drives it",
+    cellFirms: "Firms of the cell", groups: "Risk groups", groupsHint: "Leiden communities of related firms (shared legal representatives, officers, shareholders and addresses).",
+    open: "open in the explorer", size: "firms", expected: "expected", smoothed: "smoothed", firstSeen: "first seen",
+    regions: "main regions", industries: "main industries", hotspotMark: "hotspot",
+    noDrivers: "Too few firms to be tested: no drivers are kept for this cell.",
+    status: { new: "new", persisting: "persisting", resolved: "resolved", "": "" },
     classes: { A: "A low", B: "B normal", C: "C elevated", D: "D high" },
   },
 };
@@ -59,10 +74,13 @@ const ROUTES = {
   history: "GET /api/v1/firms/{fid}/ratings", events: "GET /api/v1/firms/{fid}/events",
   network: "GET /api/v1/network/{key}", batch: "POST /api/v1/ratings", months: "GET /api/v1/months",
   classes: "GET /api/v1/months/{month}/classes", changes: "GET /api/v1/months/{month}/changes",
+  hotspots: "GET /api/v1/months/{month}/hotspots", cellFirms: "GET /api/v1/months/{month}/hotspots/firms",
+  trend: "GET /api/v1/months/{month}/hotspots/trend", drivers: "GET /api/v1/months/{month}/hotspots/drivers",
+  groups: "GET /api/v1/months/{month}/groups", group: "GET /api/v1/months/{month}/groups/{fid}",
 };
 const params = new URLSearchParams(location.search);
 const state = { lang: params.get("lang") || (navigator.language.startsWith("en") ? "en" : "zh"), graph: null,
-  me: null, session: 0 };
+  me: null, session: 0, path: [], section: null, sectionName: null, names: {}, cell: null, csv: null };
 const $ = (id) => document.getElementById(id);
 const t = (key) => TEXT[state.lang][key];
 const can = (route) => Boolean(state.me && state.me.routes.includes(route));
@@ -223,7 +241,12 @@ function clearData() {
   $("badge").className = "badge";
   for (const id of ["hits", "firm-name", "firm-meta", "firm-reps", "badge", "rating-meta", "reasons", "history",
     "mix", "month", "user-name", "user-role", "notice"]) $(id).replaceChildren();
-  for (const id of ["events", "heat", "changes"]) clearTable($(id));
+  for (const id of ["events", "heat", "changes", "cell-firms", "groups"]) clearTable($(id));
+  for (const id of ["crumbs", "cell-title", "cell-meta", "trend", "drivers", "heat-legend"]) $(id).replaceChildren();
+  $("cell-card").hidden = true;
+  state.path = [];
+  state.section = null;
+  setCsv([]);
   $("integrity")?.remove();
   $("q").value = "";
 }
@@ -337,15 +360,8 @@ async function showHotspots() {
   if (!showIntegrity(current)) return;
   $("mix").replaceChildren(...["A", "B", "C", "D"].map((c) => el("div", { style: `border-top:4px solid ${COLOURS[c]}` },
     t("classes")[c], el("br"), el("b", {}, (current.class_counts[c] || 0).toLocaleString()))));
-  const rows = (await api(`/months/${month}/classes?by=${$("by").value}`)) || [];
-  rows.sort((a, b) => b.high_risk_share - a.high_risk_share);
-  const max = Math.max(...rows.map((r) => r.high_risk_share), 0.01);
-  fillTable($("heat"), [t("key"), t("label"), t("firms"), "A", "B", "C", "D", t("share")], rows.map((r) => {
-    const cell = el("span", { style: `display:inline-block;min-width:4rem;padding:0 .3rem;` +
-      `background:rgba(198,40,40,${(r.high_risk_share / max).toFixed(2)});color:${r.high_risk_share / max > .5 ? "#fff" : "#1f2328"}` },
-    `${(r.high_risk_share * 100).toFixed(1)}%`);
-    return [r.key, r.label || "", r.firms, r.A, r.B, r.C, r.D, cell];
-  }));
+  await drawGrid(month);
+  await showGroups(month);
   const changes = await downgrades(month);
   fillTable($("changes"), [t("firm"), t("before"), t("after"), t("score")], changes.map((c) => [
     firmLink(c.fid, `${c.name} · ${c.fid}`), c.before, c.after, c.score_after.toFixed(1)]));
@@ -382,10 +398,185 @@ function showIntegrity(month) {
   flag.replaceChildren(verified ? "" : t("monthTampered") + (month.integrity || ""));
   if (!verified) {
     $("mix").replaceChildren();
-    for (const id of ["heat", "changes"]) clearTable($(id));
+    for (const id of ["heat", "changes", "groups", "cell-firms"]) clearTable($(id));
+    $("cell-card").hidden = true;
     document.body.dataset.ready = "hotspots";
   }
   return verified;
+}
+
+// ---------------------------------------------------------------- the heat grid
+
+const LEVELS = ["province", "prefecture", "county"];
+const fmt = (x, digits = 2) => (x == null ? "–" : Number(x).toFixed(digits));
+const fmtQ = (q) => (q == null ? "–" : q < 0.001 ? q.toExponential(1) : q.toFixed(3));
+
+// Red above 1 (more C/D firms than the mix explains), blue below; the smoothed ratio, never the raw one.
+function heatColour(smoothed) {
+  if (smoothed == null) return "transparent";
+  const a = Math.min(1, Math.abs(smoothed - 1) / 1.5);
+  return smoothed >= 1 ? `rgba(198,40,40,${a.toFixed(2)})` : `rgba(21,101,192,${(a * 0.8).toFixed(2)})`;
+}
+
+// The rows shown: provinces, then the prefectures of the province chosen, then its counties.
+function gridLevel() { return LEVELS[Math.min(state.path.length, 2)]; }
+
+async function drawGrid(month) {
+  if (!state.path.length) {  // one province (the usual registry): start at its prefectures
+    const top = await api(`/months/${month}/hotspots?region=province&industry=all`);
+    for (const c of top?.cells || []) state.names[c.region] = c.region_name;
+    if (top && top.cells.length === 1) state.path = [top.cells[0].region];
+  }
+  const level = gridLevel();
+  const parent = state.path.length ? state.path[Math.min(state.path.length, 2) - 1] : null;
+  const industry = state.section ? "division" : $("ind-level").value;
+  const q = (extra) => `/months/${month}/hotspots?region=${level}${parent ? `&parent=${parent}` : ""}${extra}`;
+  const [grid, margin] = await Promise.all([
+    api(q(`&industry=${industry}${state.section ? `&section=${state.section}` : ""}`)), api(q("&industry=all"))]);
+  if (!grid || !margin) return;
+  for (const c of margin.cells) state.names[c.region] = c.region_name;
+  drawCrumbs();
+  const columns = [...new Map(grid.cells.map((c) => [c.industry, c.industry_name])).entries()].sort();
+  const regions = margin.cells.slice().sort((a, b) => (b.smoothed ?? 0) - (a.smoothed ?? 0));
+  const at = new Map(grid.cells.map((c) => [`${c.region}|${c.industry}`, c]));
+  const cellTd = (c) => {
+    if (!c) return el("td", { class: "cell" }, "");
+    const td = el("td", { class: `cell${c.hotspot ? " hot" : ""}`, "data-region": c.region, "data-industry": c.industry,
+      title: `${c.region_name} × ${c.industry_name}: ${c.observed}/${fmt(c.expected, 1)} · q ${fmtQ(c.q)}`,
+      style: `background:${heatColour(c.smoothed)}`, onclick: () => run(() => openCell(month, c)) },
+    fmt(c.smoothed), c.hotspot ? el("small", {}, `★ q=${fmtQ(c.q)}`) : "");
+    return td;
+  };
+  const head = el("tr", {}, el("th", {}, t(level)), el("th", { class: "col" }, t("allIndustries")),
+    ...columns.map(([code, name]) => el("th", { class: "col", title: name, "data-industry": code,
+      onclick: () => { if (code.length === 1) { state.section = code; state.sectionName = name; run(redrawGrid); } } },
+    name)));
+  $("heat").tHead.replaceChildren(head);
+  $("heat").tBodies[0].replaceChildren(...regions.map((r) => el("tr", {},
+    el("th", {}, level === "county" ? r.region_name
+      : el("a", { class: "drill", "data-region": r.region, onclick: () => { state.path.push(r.region); run(redrawGrid); } },
+        r.region_name)),
+    cellTd(r), ...columns.map(([code]) => cellTd(at.get(`${r.region}|${code}`))))));
+  $("heat-legend").replaceChildren(...[0.5, 1, 1.5, 2, 2.5].map((v) =>
+    el("span", {}, el("i", { style: `background:${heatColour(v)};border-radius:0` }), fmt(v, 1))),
+  el("span", {}, `★ ${t("hotspotMark")}: q < ${grid.fdr}, ≥ ${grid.min_observed} C/D · ${grid.analysis_version}`));
+  setCsv([...margin.cells, ...grid.cells].map((c) => ({ month, region: c.region, region_name: c.region_name,
+    industry: c.industry, industry_name: c.industry_name, firms: c.n, observed: c.observed, expected: c.expected,
+    smoothed: c.smoothed, p: c.p, q: c.q, tested: c.tested, hotspot: c.hotspot })), `hotspots-${month}-${parent || "all"}.csv`);
+}
+
+async function redrawGrid() {
+  document.body.dataset.ready = "loading";
+  await drawGrid($("month").value);
+  document.body.dataset.ready = "hotspots";
+}
+
+function drawCrumbs() {
+  const go = (depth) => () => { state.path = state.path.slice(0, depth); state.section = null; run(redrawGrid); };
+  const crumbs = [el("a", { onclick: go(0) }, t("province")),
+    ...state.path.map((code, i) => el("a", { "data-region": code, onclick: go(i + 1) }, state.names[code] || code))];
+  if (state.section) crumbs.push(el("span", {}, state.sectionName || state.section));
+  $("crumbs").replaceChildren(...crumbs);
+}
+
+// What is shown, as CSV (UTF-8 with a BOM, for spreadsheets), behind the export link.
+function setCsv(rows, name = "hotspots.csv") {
+  if (state.csv) URL.revokeObjectURL(state.csv);
+  state.csv = null;
+  const link = $("export-csv");
+  if (!rows.length) { link.removeAttribute("href"); return; }
+  const cols = Object.keys(rows[0]);
+  const quote = (v) => (v == null ? "" : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  const text = [cols.join(","), ...rows.map((r) => cols.map((c) => quote(r[c])).join(","))].join("\n");
+  state.csv = URL.createObjectURL(new Blob(["\ufeff" + text], { type: "text/csv;charset=utf-8" }));
+  link.href = state.csv;
+  link.download = name;
+  link.dataset.rows = String(rows.length);
+}
+
+// A cell: its numbers, its trend, its drivers and (investigators) its firms, each opening in Investigate.
+async function openCell(month, c) {
+  document.body.dataset.ready = "loading";
+  state.cell = c;
+  document.querySelectorAll("#heat td.selected").forEach((td) => td.classList.remove("selected"));
+  document.querySelector(`#heat td[data-region="${c.region}"][data-industry="${c.industry}"]`)?.classList.add("selected");
+  const where = `region=${c.region}${c.industry ? `&industry=${c.industry}` : ""}`;
+  const [trend, drivers, firms] = await Promise.all([
+    part(ROUTES.trend, `/months/${month}/hotspots/trend?${where}`),
+    part(ROUTES.drivers, `/months/${month}/hotspots/drivers?${where}`),
+    part(ROUTES.cellFirms, `/months/${month}/hotspots/firms?${where}&limit=200`)]);
+  $("cell-card").hidden = false;
+  $("cell-title").textContent = `${c.region_name} × ${c.industry_name}`;
+  $("cell-meta").textContent = `${t("size")} ${c.n} · C+D ${c.observed} / ${t("expected")} ${fmt(c.expected, 1)} · ` +
+    `${t("smoothed")} ${fmt(c.smoothed)} · q ${fmtQ(c.q)}${c.hotspot ? ` · ★ ${t("hotspotMark")}` : ""}`;
+  drawTrend(trend?.points || []);
+  $("drivers").replaceChildren(...(drivers && drivers.computed && drivers.indicators.length
+    ? [...drivers.families.map((d) => el("li", {}, `${d.label}: +${fmt(d.excess, 1)} (${Math.round(d.share * 100)}%)`)),
+      ...drivers.indicators.map((d) => el("li", { class: "meta" }, `${d.label}: ${fmt(d.cell_mean)} / ${fmt(d.province_mean)}`)),
+      ...drivers.groups.map((g) => el("li", { class: "meta" }, `${t("groups")} ${g.anchor}: ${g.observed} / ${fmt(g.expected, 1)}`))]
+    : [el("li", { class: "meta" }, t("noDrivers"))]));
+  fillTable($("cell-firms"), [t("firm"), t("key"), "", t("score")], (firms?.firms || []).map((f) => [
+    firmLink(f.fid, f.name || f.fid), f.fid, f.class, f.score.toFixed(1)]));
+  if (firms) setCsv(firms.firms.map((f) => ({ month, fid: f.fid, name: f.name, class: f.class, score: f.score,
+    region_name: f.region_name, industry_name: f.industry_name })), `firms-${month}-${c.region}-${c.industry || "all"}.csv`);
+  document.body.dataset.ready = "cell";
+}
+
+// The smoothed ratio month by month as a line (plain SVG); hotspot months in red, 1 as a dashed line.
+function drawTrend(points) {
+  const svg = $("trend");
+  const ns = "http://www.w3.org/2000/svg";
+  const node = (tag, attrs, text) => {
+    const n = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+    if (text != null) n.textContent = text;
+    return n;
+  };
+  const shown = points.filter((p) => p.smoothed != null);
+  const max = Math.max(2, ...shown.map((p) => p.smoothed));
+  const x = (i) => 40 + (points.length > 1 ? (i * 420) / (points.length - 1) : 210);
+  const y = (v) => 120 - (v / max) * 100;
+  const parts = [node("line", { x1: 40, x2: 460, y1: y(1), y2: y(1), stroke: "#9e9e9e", "stroke-dasharray": "4 3" }),
+    node("text", { x: 4, y: y(1) + 4, "font-size": 10 }, "1.0")];
+  if (shown.length > 1) {
+    parts.push(node("polyline", { fill: "none", stroke: "#1f2328", "stroke-width": 2,
+      points: points.map((p, i) => (p.smoothed == null ? null : `${x(i)},${y(p.smoothed)}`)).filter(Boolean).join(" ") }));
+  }
+  points.forEach((p, i) => {
+    if (p.smoothed != null) {
+      parts.push(node("circle", { cx: x(i), cy: y(p.smoothed), r: 4, fill: p.hotspot ? COLOURS.D : COLOURS.B,
+        "data-month": p.month }, null));
+    }
+    parts.push(node("text", { x: x(i) - 18, y: 136, "font-size": 10 }, `${p.month} ${t("status")[p.status] || ""}`));
+  });
+  svg.replaceChildren(...parts);
+  svg.dataset.points = String(points.length);
+}
+
+// ---------------------------------------------------------------- risk groups
+
+async function showGroups(month) {
+  const found = await part(ROUTES.groups, `/months/${month}/groups?min_size=3&limit=50`);
+  const names = (places) => places.map((p) => `${p.name} ${p.firms}`).join("、");
+  fillTable($("groups"), [t("groups"), t("size"), "C+D", t("expected"), "q", t("firstSeen"), t("regions"),
+    t("industries"), ""], (found?.groups || []).map((g) => [g.anchor, g.size, g.observed, fmt(g.expected, 1), fmtQ(g.q),
+    g.first_month, names(g.regions), names(g.industries),
+    can(ROUTES.group) && !$("tab-firm").hidden ? el("a", { class: "open-group", "data-anchor": g.anchor,
+      onclick: () => run(() => openGroup(month, g.anchor)) }, t("open")) : ""]));
+}
+
+// A group opens in the explorer: its anchor firm, then the neighbourhoods of its members (up to 25).
+async function openGroup(month, anchor) {
+  const group = await api(`/months/${month}/groups/${anchor}`);
+  if (!group) return;
+  switchView("firm");
+  await openFirm(anchor);
+  document.body.dataset.ready = "loading";
+  for (const m of group.members.slice(0, 25)) {
+    if (m.fid !== anchor && state.graph && state.graph.getElementById(m.fid).empty()) await addNeighbourhood(m.fid);
+  }
+  $("graph").dataset.group = anchor;
+  document.body.dataset.ready = "group";
 }
 
 // Only views the role has (their tab shows) are switched to.
@@ -413,8 +604,8 @@ $("logout").addEventListener("click", signOut);
 $("search-form").addEventListener("submit", (e) => { e.preventDefault(); run(() => search($("q").value.trim())); });
 $("tab-firm").addEventListener("click", () => switchView("firm"));
 $("tab-hotspots").addEventListener("click", () => switchView("hotspots"));
-$("month").addEventListener("change", () => run(showHotspots));
-$("by").addEventListener("change", () => run(showHotspots));
+$("month").addEventListener("change", () => { $("cell-card").hidden = true; run(showHotspots); });
+$("ind-level").addEventListener("change", () => { state.section = null; run(redrawGrid); });
 $("lang").addEventListener("change", () => {
   state.lang = $("lang").value;
   applyLanguage();
