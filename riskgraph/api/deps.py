@@ -96,8 +96,8 @@ def check_firm_ids(fids: Sequence[str], loc: tuple[str | int, ...]) -> None:
         raise InvalidInput(problems)
 
 
-async def entity_key(key: Annotated[str, Path(max_length=300, description="a firm's fid, a person's pid or an "
-                                                                     "address's aid")]) -> str:
+async def entity_key(key: Annotated[str, Path(max_length=300, description="a firm's fid, a person's key (p-…, "
+                                                                     "as shown) or an address's aid")]) -> str:
     """Any entity's key; a firm code among them only in its written form (as everywhere)."""
     if uscc.is_valid(key) and uscc.compact(key) != key:
         raise InvalidInput([InputProblem(("path", "key"), firm_code_problem(key) or "", input=key)])
