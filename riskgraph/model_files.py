@@ -30,6 +30,11 @@ def read_model_file(path: Path, what: str) -> tuple[Any, str]:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
 
 
+def version_label(version: str, content_hash: str) -> str:
+    """What results record of the file they came from: its version and the first 8 hex digits of its hash."""
+    return f"{version}+{content_hash[:8]}" if content_hash else version
+
+
 def format_validation(exc: ValidationError) -> str:
     """A pydantic error as one indented line per field: ``  weights.3.value: Input should be …``."""
     return "\n".join(f"  {'.'.join(str(p) for p in err['loc']) or '(top level)'}: {err['msg']}"

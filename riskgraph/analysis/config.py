@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from riskgraph.model_files import read_model_file, validate_model_file
+from riskgraph.model_files import read_model_file, validate_model_file, version_label
 
 DEFAULT_ANALYSIS_PATH = Path(__file__).resolve().parent / "analysis.yaml"
 CLASSES = ("A", "B", "C", "D")
@@ -78,7 +78,7 @@ class AnalysisConfig(_Strict):
     @property
     def analysis_version(self) -> str:
         """What results record: the file's version and its content hash."""
-        return f"{self.version}+{self.content_hash[:8]}" if self.content_hash else self.version
+        return version_label(self.version, self.content_hash)
 
 
 def parse_analysis_config(data: object, source: str, content_hash: str = "") -> AnalysisConfig:

@@ -12,40 +12,31 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from neo4j import Driver, ManagedTransaction
+from neo4j import Driver
 
 from riskgraph.graph import db
 from riskgraph.settings import Settings
 
 
-def _columns(driver: Driver, settings: Settings, name: str, **params: Any) -> dict[str, list[Any]]:
-    text = db.cypher(name)
-
-    def work(tx: ManagedTransaction) -> dict[str, list[Any]]:
-        return dict(tx.run(text, params).single(strict=True))  # dict(record): the lists as they come
-
-    with db.session(driver, settings) as sess:
-        return db.execute_read(sess, work, query_name=name)
-
-
 def firm_columns(driver: Driver, settings: Settings) -> dict[str, list[Any]]:
     """fid, industry, established (YYYYMMDD, 0 unknown), region of every firm."""
-    return _columns(driver, settings, "read/alert_firms")
+    return db.read_columns(driver, settings, "read/alert_firms")
 
 
 def registration_columns(driver: Driver, settings: Settings, start: dt.date, end: dt.date) -> dict[str, list[Any]]:
     """aid, fid, since of every registration at an address begun in [start, end]."""
-    return _columns(driver, settings, "read/alert_registrations", **{"from": start, "end": end})
+    return db.read_columns(driver, settings, "read/alert_registrations", **{"from": start, "end": end})
 
 
 def person_role_columns(driver: Driver, settings: Settings, start: dt.date,
                         end: dt.date) -> dict[str, dict[str, list[Any]]]:
     """``{"legal_rep": …, "shareholder": …}``: ref, fid, since of the roles begun in [start, end]."""
-    return {"legal_rep": _columns(driver, settings, "read/alert_legal_reps", **{"from": start, "end": end}),
-            "shareholder": _columns(driver, settings, "read/alert_person_holdings", **{"from": start, "end": end})}
+    window = {"from": start, "end": end}
+    return {"legal_rep": db.read_columns(driver, settings, "read/alert_legal_reps", **window),
+            "shareholder": db.read_columns(driver, settings, "read/alert_person_holdings", **window)}
 
 
 def event_columns(driver: Driver, settings: Settings, kinds: Sequence[str], start: dt.date,
                   end: dt.date) -> dict[str, list[Any]]:
     """fid, kind, date of the events of ``kinds`` dated in [start, end]."""
-    return _columns(driver, settings, "read/alert_events", kinds=list(kinds), **{"from": start, "end": end})
+    return db.read_columns(driver, settings, "read/alert_events", kinds=list(kinds), **{"from": start, "end": end})

@@ -320,6 +320,17 @@ def read_at_once(driver: Driver, settings: Settings, query_name: str, **params: 
                            "(RISKGRAPH_API_QUERY_TIMEOUT_S); ask for fewer firms or retry later") from exc
 
 
+def read_columns(driver: Driver, settings: Settings, query_name: str, **params: Any) -> dict[str, list[Any]]:
+    """The one record of a query that returns whole columns as lists (``collect(...) AS name``), as they come."""
+    text = cypher(query_name)
+
+    def work(tx: ManagedTransaction) -> dict[str, list[Any]]:
+        return dict(tx.run(text, params).single(strict=True))
+
+    with session(driver, settings) as sess:
+        return execute_read(sess, work, query_name=query_name)
+
+
 def read_all(sess: Session, query_name: str, **params: Any) -> list[dict[str, Any]]:
     return execute_read(sess, lambda tx: [r.data() for r in tx.run(cypher(query_name), params)],
                         query_name=query_name)

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from riskgraph.errors import ConfigError
 from riskgraph.model import EntityKind, EventKind, FirmStatus, InspectionResult, KeyArea
-from riskgraph.model_files import format_validation
+from riskgraph.model_files import format_validation, version_label
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "indicators.yaml"
 
@@ -262,7 +262,7 @@ class ModelConfig(_Strict):
 
     @property
     def model_version(self) -> str:
-        return f"{self.version}+{self.content_hash[:8]}" if self.content_hash else self.version
+        return version_label(self.version, self.content_hash)
 
     def event_kinds(self) -> tuple[EventKind, ...]:
         """Event kinds some indicator reads (a projection may leave the others out), plus the list kinds

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from riskgraph.model import EventKind
-from riskgraph.model_files import read_model_file, validate_model_file
+from riskgraph.model_files import read_model_file, validate_model_file, version_label
 
 DEFAULT_ALERTS_PATH = Path(__file__).resolve().parent / "alerts.yaml"
 Level = Literal["firm", "industry", "county"]
@@ -124,7 +124,7 @@ class AlertConfig(_Strict):
     @property
     def alerts_version(self) -> str:
         """What alerts record: the file's version and its content hash."""
-        return f"{self.version}+{self.content_hash[:8]}" if self.content_hash else self.version
+        return version_label(self.version, self.content_hash)
 
 
 def parse_alert_config(data: object, source: str, content_hash: str = "") -> AlertConfig:
