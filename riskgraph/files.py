@@ -7,7 +7,10 @@ One writer for all of them, so that each is either the old file or the new one a
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PRIVATE_MODE = 0o600
@@ -28,3 +31,16 @@ def write_private(path: Path, data: bytes, durable: bool = True) -> None:
     finally:
         os.close(fd)
     os.replace(temporary, path)
+
+
+@contextmanager
+def locked_dir(root: Path) -> Iterator[Path]:
+    """``root`` (made when missing) held under an exclusive lock on its ``.lock`` file: one writer at a time
+    on this machine, whether the CLI or any worker of the service."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield root
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

@@ -15,12 +15,11 @@ document atomically; the audit trail gets ``alerts_run`` (month, counts, the doc
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ import pandas as pd
 from neo4j import Driver
 
 from riskgraph.errors import Conflict, InputProblem, InvalidInput, NotFound
+from riskgraph.files import locked_dir
 from riskgraph.graph import alert_reads
 from riskgraph.ingest.read import delta_directories
 from riskgraph.jobs import audit
@@ -168,16 +168,8 @@ def alerts_dir(settings: Settings) -> Path:
     return settings.audit_path.parent.parent / "alerts"
 
 
-@contextmanager
-def _locked(settings: Settings) -> Iterator[Path]:
-    root = alerts_dir(settings)
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".lock", "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield root
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+def _locked(settings: Settings) -> AbstractContextManager[Path]:
+    return locked_dir(alerts_dir(settings))
 
 
 def _month_file(root: Path, month: str) -> Path:

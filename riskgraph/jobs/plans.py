@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import fcntl
 import json
 import secrets
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,7 @@ import yaml
 from neo4j import Driver
 
 from riskgraph.errors import ConfigError, Conflict, MonthNotScored, NotFound, RowProblem, ValidationFailed
-from riskgraph.files import write_private
+from riskgraph.files import locked_dir, write_private
 from riskgraph.graph import plan_reads, plan_results, results
 from riskgraph.inspection.config import DEFAULT_PLAN_CONFIG, PlanConfig, parse_plan_config
 from riskgraph.inspection.draw import (
@@ -86,17 +85,9 @@ def _plan_dir(settings: Settings, plan_id: str) -> Path:
     return plans_dir(settings) / plan_id
 
 
-@contextmanager
-def _plans_locked(settings: Settings) -> Iterator[None]:
+def _plans_locked(settings: Settings) -> AbstractContextManager[Path]:
     """One commit or draw at a time on this machine (the CLI and every API worker)."""
-    root = plans_dir(settings)
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".lock", "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return locked_dir(plans_dir(settings))
 
 
 def _now() -> str:
